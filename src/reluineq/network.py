@@ -1,0 +1,498 @@
+"""Dense feed-forward networks: layers, validation and forward passes."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ACTIVATIONS", "Layer", "Network", "as_box", "to_fraction"]
+
+#: Activation functions a layer may use.
+ACTIVATIONS: tuple[str, ...] = ("relu", "identity", "sigmoid")
+
+
+def to_fraction(value: Any) -> Fraction:
+    """Convert an exact number (int, ``Fraction``, sympy rational) to a ``Fraction``.
+
+    Parameters
+    ----------
+    value
+        An ``int``, ``fractions.Fraction``, NumPy integer or sympy ``Rational``.
+
+    Returns
+    -------
+    Fraction
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an exact rational number (floats are not: use
+        ``Fraction(x)`` yourself if you mean the float's exact binary value).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> to_fraction(sp.Rational(3, 4)), to_fraction(2)
+    (Fraction(3, 4), Fraction(2, 1))
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"booleans are not weights: {value!r}")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if _is_sympy_rational(value):
+        return Fraction(int(value.p), int(value.q))
+    raise TypeError(f"{value!r} ({type(value).__name__}) is not an exact rational number")
+
+
+def _is_sympy_rational(value: Any) -> bool:
+    # Checked by attribute so that sympy is imported only by those who use it.
+    return type(value).__module__.startswith("sympy") and getattr(value, "is_Rational", False)
+
+
+def _is_exact_scalar(value: Any) -> bool:
+    return (
+        isinstance(value, (Fraction, numbers.Integral)) and not isinstance(value, bool)
+    ) or _is_sympy_rational(value)
+
+
+def _scalar_kind(value: Any, where: str) -> str:
+    """Return 'exact' or 'float' for one entry, or raise naming the entry."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{where}: booleans are not numbers here, got {value!r}")
+    if _is_exact_scalar(value):
+        return "exact"
+    if isinstance(value, numbers.Real):
+        if not np.isfinite(float(value)):
+            raise ValueError(f"{where}: non-finite value {value!r}")
+        return "float"
+    if type(value).__module__.startswith("sympy") and getattr(value, "is_number", False):
+        raise TypeError(
+            f"{where}: sympy number {value} is not rational; pass a float or a Rational"
+        )
+    raise TypeError(f"{where}: non-numeric entry {value!r} ({type(value).__name__})")
+
+
+def _as_table(values: Any, ndim: int, where: str) -> list:
+    """Turn nested sequences / arrays into nested lists of scalars, checking shape."""
+    if isinstance(values, np.ndarray):
+        if values.ndim != ndim:
+            raise ValueError(f"{where}: expected a {ndim}-D array, got shape {values.shape}")
+        return values.tolist() if values.dtype != object else [
+            list(row) if ndim == 2 else row for row in values
+        ]
+    if ndim == 1:
+        if not isinstance(values, Sequence) or isinstance(values, (str, bytes)):
+            raise TypeError(f"{where}: expected a sequence of numbers, got {values!r}")
+        for k, v in enumerate(values):
+            if isinstance(v, (Sequence, np.ndarray)) and not isinstance(v, (str, bytes)):
+                raise ValueError(f"{where}: entry {k} is a sequence, expected a number")
+        return list(values)
+    if not isinstance(values, Sequence) or isinstance(values, (str, bytes)):
+        raise TypeError(f"{where}: expected a matrix (sequence of rows), got {values!r}")
+    rows = [_as_table(row, 1, f"{where} row {i}") for i, row in enumerate(values)]
+    lengths = {len(r) for r in rows}
+    if len(lengths) > 1:
+        raise ValueError(f"{where}: ragged matrix, row lengths {sorted(lengths)}")
+    return rows
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """One dense layer ``h = activation(W x + b)``.
+
+    Build layers through :class:`Network`, which validates them; ``weight`` is an
+    ``(n_out, n_in)`` array and ``bias`` an ``(n_out,)`` array, of ``float`` or, in an
+    exact network, of ``object`` dtype holding ``fractions.Fraction``.
+    """
+
+    weight: np.ndarray
+    bias: np.ndarray
+    activation: str
+
+    @property
+    def n_in(self) -> int:
+        """Number of inputs of the layer."""
+        return self.weight.shape[1]
+
+    @property
+    def n_out(self) -> int:
+        """Number of units of the layer."""
+        return self.weight.shape[0]
+
+
+class Network:
+    """A dense feed-forward network with ReLU, identity or sigmoid layers.
+
+    The network is *exact* when every weight and bias is rational (``int``,
+    ``fractions.Fraction`` or a sympy ``Rational``): it then stores ``Fraction``
+    objects and everything derived from it (regions, maps, LaTeX) is exact. With any
+    float entry the whole network is stored as ``float64``.
+
+    Parameters
+    ----------
+    weights
+        One ``(n_out, n_in)`` matrix per layer (nested lists or arrays).
+    biases
+        One length-``n_out`` vector per layer.
+    activations
+        One name per layer, each in :data:`ACTIVATIONS`.
+
+    Raises
+    ------
+    ValueError
+        Empty network, mismatched or ragged shapes, non-finite entries, unknown
+        activation names; the message names the layer.
+    TypeError
+        Non-numeric entries.
+
+    Examples
+    --------
+    A network with two ReLU units and a linear read-out, in exact arithmetic:
+
+    >>> net = Network.from_arrays(
+    ...     weights=[[[1, -1], [1, 1]], [[1, 1]]],
+    ...     biases=[[0, -1], [0]],
+    ...     activations=["relu", "identity"],
+    ... )
+    >>> net
+    Network(2-2-1, relu-identity, exact)
+    >>> net.forward([2, 1])
+    array([3.])
+    >>> net.forward_exact([Fraction(1, 2), 1])
+    array([Fraction(1, 2)], dtype=object)
+    >>> net.pattern([2, 1])
+    (1, 1)
+    """
+
+    def __init__(
+        self,
+        weights: Sequence[Any],
+        biases: Sequence[Any],
+        activations: Sequence[str],
+    ) -> None:
+        for name, seq in (("weights", weights), ("biases", biases), ("activations", activations)):
+            if isinstance(seq, (str, bytes)) or not isinstance(seq, (Sequence, np.ndarray)):
+                raise TypeError(f"{name} must be a sequence with one entry per layer")
+        if len(weights) == 0:
+            raise ValueError("empty network: give at least one layer")
+        if not (len(weights) == len(biases) == len(activations)):
+            raise ValueError(
+                f"one weight matrix, bias vector and activation per layer expected; got "
+                f"{len(weights)} weights, {len(biases)} biases, {len(activations)} activations"
+            )
+        tables = []
+        kinds: set[str] = set()
+        for i, (w, b, act) in enumerate(zip(weights, biases, activations, strict=True)):
+            where = f"layer {i}"
+            if not isinstance(act, str) or act not in ACTIVATIONS:
+                raise ValueError(
+                    f"{where}: unknown activation {act!r}; expected one of {ACTIVATIONS}"
+                )
+            wt = _as_table(w, 2, f"{where} weight")
+            bt = _as_table(b, 1, f"{where} bias")
+            if len(wt) == 0 or len(wt[0]) == 0:
+                raise ValueError(f"{where} weight: empty matrix")
+            if len(bt) != len(wt):
+                raise ValueError(
+                    f"{where}: bias has {len(bt)} entries but the weight has {len(wt)} rows"
+                )
+            if i > 0 and len(wt[0]) != len(tables[-1][0]):
+                raise ValueError(
+                    f"{where}: weight has {len(wt[0])} columns but layer {i - 1} has "
+                    f"{len(tables[-1][0])} units"
+                )
+            for r, row in enumerate(wt):
+                for c, v in enumerate(row):
+                    kinds.add(_scalar_kind(v, f"{where} weight[{r}, {c}]"))
+            for r, v in enumerate(bt):
+                kinds.add(_scalar_kind(v, f"{where} bias[{r}]"))
+            tables.append((wt, bt, act))
+        self.exact: bool = kinds == {"exact"}
+        layers = []
+        for wt, bt, act in tables:
+            if self.exact:
+                w_arr = np.array([[to_fraction(v) for v in row] for row in wt], dtype=object)
+                b_arr = np.array([to_fraction(v) for v in bt], dtype=object)
+            else:
+                w_arr = np.array([[float(v) for v in row] for row in wt], dtype=float)
+                b_arr = np.array([float(v) for v in bt], dtype=float)
+            w_arr.flags.writeable = False
+            b_arr.flags.writeable = False
+            layers.append(Layer(w_arr, b_arr, act))
+        self.layers: tuple[Layer, ...] = tuple(layers)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        weights: Sequence[Any],
+        biases: Sequence[Any],
+        activations: Sequence[str],
+    ) -> Network:
+        """Build a network from per-layer weights, biases and activation names.
+
+        Same as calling :class:`Network` directly; spelled out for readability.
+        """
+        return cls(weights, biases, activations)
+
+    @classmethod
+    def random(
+        cls,
+        widths: Sequence[int],
+        seed: int = 0,
+        *,
+        hidden: str = "relu",
+        output: str = "identity",
+    ) -> Network:
+        """A float network with PyTorch's default initialisation, seeded.
+
+        Weights and biases are uniform in ``±1/sqrt(fan_in)``, as ``torch.nn.Linear``
+        initialises them.
+
+        Parameters
+        ----------
+        widths
+            Layer widths including the input, e.g. ``[2, 16, 16, 1]``.
+        seed
+            Seed of ``numpy.random.default_rng``.
+        hidden, output
+            Activations of the hidden layers and of the last layer.
+
+        Examples
+        --------
+        >>> Network.random([2, 8, 8, 1], seed=1)
+        Network(2-8-8-1, relu-relu-identity, float)
+        """
+        if len(widths) < 2 or any(int(w) < 1 for w in widths):
+            raise ValueError(f"widths must list at least two positive sizes, got {widths}")
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
+            bound = 1.0 / np.sqrt(fan_in)
+            weights.append(rng.uniform(-bound, bound, size=(fan_out, fan_in)))
+            biases.append(rng.uniform(-bound, bound, size=fan_out))
+        acts = [hidden] * (len(widths) - 2) + [output]
+        return cls(weights, biases, acts)
+
+    # -- shape -----------------------------------------------------------------
+    @property
+    def n_inputs(self) -> int:
+        """Dimension of the input."""
+        return self.layers[0].n_in
+
+    @property
+    def n_outputs(self) -> int:
+        """Dimension of the output."""
+        return self.layers[-1].n_out
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """Input dimension followed by each layer's width."""
+        return (self.n_inputs, *(layer.n_out for layer in self.layers))
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """Activation name of each layer."""
+        return tuple(layer.activation for layer in self.layers)
+
+    @property
+    def n_relu_units(self) -> int:
+        """Number of ReLU units, the length of an activation pattern."""
+        return sum(layer.n_out for layer in self.layers if layer.activation == "relu")
+
+    def __repr__(self) -> str:
+        shape = "-".join(str(w) for w in self.widths)
+        acts = "-".join(self.activations)
+        return f"Network({shape}, {acts}, {'exact' if self.exact else 'float'})"
+
+    # -- forward passes ----------------------------------------------------------
+    def _check_input(self, x: Any, dtype: Any) -> tuple[np.ndarray, bool]:
+        arr = np.asarray(x, dtype=dtype)
+        single = arr.ndim == 1
+        if arr.ndim not in (1, 2) or arr.shape[-1] != self.n_inputs:
+            raise ValueError(
+                f"input must have shape ({self.n_inputs},) or (batch, {self.n_inputs}), "
+                f"got {arr.shape}"
+            )
+        return (arr[None, :] if single else arr), single
+
+    def forward(self, x: Any) -> np.ndarray:
+        """Numeric forward pass in ``float64``.
+
+        Parameters
+        ----------
+        x
+            One input of shape ``(n_inputs,)`` or a batch ``(batch, n_inputs)``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_outputs,)`` or ``(batch, n_outputs)``.
+        """
+        h, single = self._check_input(x, float)
+        if not np.all(np.isfinite(h)):
+            raise ValueError("input contains NaN or infinite values")
+        for layer in self.layers:
+            z = h @ np.asarray(layer.weight, dtype=float).T + np.asarray(layer.bias, dtype=float)
+            h = _apply(layer.activation, z)
+        return h[0] if single else h
+
+    def forward_exact(self, x: Any) -> np.ndarray:
+        """Exact forward pass of an exact network on rational inputs.
+
+        Returns an ``object`` array of ``Fraction``. Sigmoid layers have no rational
+        values and raise ``ValueError``.
+        """
+        if not self.exact:
+            raise ValueError("forward_exact needs an exact (rational) network; this one is float")
+        if "sigmoid" in self.activations:
+            raise ValueError("a sigmoid network has no exact rational forward pass")
+        arr = np.asarray(x, dtype=object)
+        h, single = self._check_input(arr, object)
+        h = np.vectorize(to_fraction, otypes=[object])(h)
+        for layer in self.layers:
+            z = h.dot(layer.weight.T) + layer.bias
+            h = _apply(layer.activation, z)
+        return h[0] if single else h
+
+    def preactivations(self, x: Any) -> list[np.ndarray]:
+        """Pre-activations ``W h + b`` of every layer for inputs ``x`` (float)."""
+        h, single = self._check_input(x, float)
+        out = []
+        for layer in self.layers:
+            z = h @ np.asarray(layer.weight, dtype=float).T + np.asarray(layer.bias, dtype=float)
+            out.append(z[0] if single else z)
+            h = _apply(layer.activation, z)
+        return out
+
+    def pattern(self, x: Any) -> tuple[int, ...] | np.ndarray:
+        """Activation pattern of the ReLU units at ``x``: 1 where ``W h + b > 0``.
+
+        ReLU(0) counts as off. A single input gives a tuple, a batch a 0/1 array of
+        shape ``(batch, n_relu_units)``.
+        """
+        zs = self.preactivations(x)
+        bits = [z > 0 for z, layer in zip(zs, self.layers, strict=True)
+                if layer.activation == "relu"]
+        if not bits:
+            return () if np.ndim(zs[0]) == 1 else np.zeros((len(zs[0]), 0), dtype=np.int8)
+        pat = np.concatenate(bits, axis=-1).astype(np.int8)
+        return tuple(int(b) for b in pat) if pat.ndim == 1 else pat
+
+    def to_float(self) -> Network:
+        """The same network with ``float64`` weights."""
+        return Network(
+            [np.asarray(lay.weight, dtype=float) for lay in self.layers],
+            [np.asarray(lay.bias, dtype=float) for lay in self.layers],
+            list(self.activations),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description; exact entries become strings such as ``"3/4"``."""
+
+        def enc(v: Any) -> Any:
+            return str(v) if isinstance(v, Fraction) else float(v)
+
+        return {
+            "layers": [
+                {
+                    "weight": [[enc(v) for v in row] for row in lay.weight],
+                    "bias": [enc(v) for v in lay.bias],
+                    "activation": lay.activation,
+                }
+                for lay in self.layers
+            ]
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Network:
+        """Inverse of :meth:`to_dict`. Strings are parsed as fractions, never evaluated.
+
+        Examples
+        --------
+        >>> Network.from_dict({"layers": [
+        ...     {"weight": [["1/2", -1]], "bias": ["0.25"], "activation": "relu"}]})
+        Network(2-1, relu, exact)
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
+            raise ValueError('expected an object with a "layers" list')
+        weights, biases, acts = [], [], []
+        for i, lay in enumerate(data["layers"]):
+            if not isinstance(lay, dict):
+                raise ValueError(f"layer {i}: expected an object")
+            missing = {"weight", "bias", "activation"} - set(lay)
+            if missing:
+                raise ValueError(f"layer {i}: missing {', '.join(sorted(missing))}")
+            weights.append(_parse_nested(lay["weight"], f"layer {i} weight"))
+            biases.append(_parse_nested(lay["bias"], f"layer {i} bias"))
+            acts.append(lay["activation"])
+        return cls(weights, biases, acts)
+
+
+def _parse_nested(value: Any, where: str) -> Any:
+    if isinstance(value, list):
+        return [_parse_nested(v, where) for v in value]
+    if isinstance(value, str):
+        try:
+            # Fraction parses "3/4", "-2", "0.25" and "1e-3" exactly and evaluates nothing.
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{where}: {value!r} is not a number or fraction") from None
+    return value
+
+
+def _apply(activation: str, z: np.ndarray) -> np.ndarray:
+    if activation == "identity":
+        return z
+    if activation == "relu":
+        if z.dtype == object:
+            return np.where(z > 0, z, Fraction(0))
+        return np.maximum(z, 0.0)
+    # Split by sign so that exp never overflows.
+    out = np.empty_like(z, dtype=float)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def as_box(box: Iterable[Any], n: int, exact: bool) -> np.ndarray:
+    """Validate an axis-aligned box ``[(lo, hi), ...]`` and return an ``(n, 2)`` array.
+
+    Floats become ``Fraction`` through their shortest decimal form when ``exact`` (so
+    ``0.1`` is ``1/10``).
+    """
+    try:
+        rows = [tuple(b) for b in box]
+    except TypeError:
+        raise ValueError(f"box must be a sequence of (low, high) pairs, got {box!r}") from None
+    if len(rows) != n:
+        raise ValueError(f"box has {len(rows)} intervals but the network has {n} inputs")
+    out = []
+    for i, row in enumerate(rows):
+        if len(row) != 2:
+            raise ValueError(f"box interval {i} must be a (low, high) pair, got {row!r}")
+        vals = []
+        for v in row:
+            if isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isinf(float(v)):
+                raise ValueError(
+                    f"unbounded domain: box interval {i} has an infinite bound; "
+                    "linear regions are enumerated inside a bounded box"
+                )
+            _scalar_kind(v, f"box interval {i}")  # raises on NaN and non-numbers
+            if exact:
+                vals.append(to_fraction(v) if _is_exact_scalar(v) else Fraction(repr(float(v))))
+            else:
+                vals.append(float(v))
+        lo, hi = vals
+        if not lo < hi:
+            raise ValueError(f"box interval {i} is empty or flat: low {lo} >= high {hi}")
+        out.append(vals)
+    return np.array(out, dtype=object if exact else float)

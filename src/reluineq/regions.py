@@ -1,0 +1,555 @@
+"""Exact enumeration of the linear regions of a ReLU network inside a box."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .network import Network, as_box
+
+__all__ = ["TOL", "Region", "TooManyRegionsError", "regions"]
+
+#: Geometric tolerance of float networks: a vertex closer than ``TOL`` to a unit's
+#: hyperplane lies on it, so a piece must reach farther than ``TOL`` beyond a hyperplane
+#: to count as a region. Exact networks use no tolerance at all.
+TOL = 1e-9
+
+
+class TooManyRegionsError(RuntimeError):
+    """The enumeration passed the ``max_regions`` limit given to :func:`regions`."""
+
+
+class Region:
+    """One linear region: an activation pattern, its polytope and its affine map.
+
+    Attributes
+    ----------
+    pattern : tuple of int
+        One 0/1 entry per ReLU unit, in layer order; 1 means active (``W h + b > 0``
+        inside the region).
+    A, c : numpy.ndarray
+        The region is ``{x in box : A @ x <= c}``; the system is irredundant (every row
+        is a facet). Rows come from unit hyperplanes in unit order, then box faces.
+    M, d : numpy.ndarray
+        On the region, ``net.forward(x) == M @ x + d``.
+    point : numpy.ndarray
+        A point of the region's interior (the mean of its vertices).
+    vertices : numpy.ndarray
+        The vertices, ``(k, n)``; in 2-D in counter-clockwise order around the polygon.
+    labels : tuple
+        For each row of ``A``: ``("unit", layer, unit)`` with ``layer`` the index of the
+        layer in the network, or ``("box", axis, "low" | "high")``.
+
+    In an exact network every array has ``object`` dtype and holds ``Fraction``.
+    """
+
+    __slots__ = ("_e", "_i", "_sys")
+
+    def __init__(self, enum: _Enumeration, index: int) -> None:
+        self._e = enum
+        self._i = index
+        self._sys: tuple[np.ndarray, np.ndarray, tuple] | None = None
+
+    @property
+    def pattern(self) -> tuple[int, ...]:
+        return tuple(int(b) for b in self._e.patterns[self._i])
+
+    @property
+    def M(self) -> np.ndarray:
+        return self._e.maps[self._i, :, :-1]
+
+    @property
+    def d(self) -> np.ndarray:
+        return self._e.maps[self._i, :, -1]
+
+    @property
+    def vertices(self) -> np.ndarray:
+        return self._e.vertices(self._i)
+
+    @property
+    def point(self) -> np.ndarray:
+        v = self.vertices
+        return v.sum(axis=0) / len(v)
+
+    def _system(self) -> tuple[np.ndarray, np.ndarray, tuple]:
+        if self._sys is None:
+            self._sys = self._e.system(self._i)
+        return self._sys
+
+    @property
+    def A(self) -> np.ndarray:
+        return self._system()[0]
+
+    @property
+    def c(self) -> np.ndarray:
+        return self._system()[1]
+
+    @property
+    def labels(self) -> tuple:
+        return self._system()[2]
+
+    def contains(self, x: Any, tol: float = 1e-9) -> np.ndarray | bool:
+        """Whether points ``x`` (``(n,)`` or ``(k, n)``) satisfy ``A x <= c`` (+ ``tol``)."""
+        pts = np.asarray(x, dtype=float)
+        A = np.asarray(self.A, dtype=float)
+        c = np.asarray(self.c, dtype=float)
+        inside = np.all(pts @ A.T <= c + tol, axis=-1)
+        return bool(inside) if pts.ndim == 1 else inside
+
+    def __repr__(self) -> str:
+        bits = "".join(str(b) for b in self.pattern)
+        return f"Region(pattern={bits or '()'}, {len(self.A)} inequalities)"
+
+
+class _Enumeration:
+    """Everything :func:`regions` computed, from which each :class:`Region` reads."""
+
+    def __init__(self, net: Network, box: np.ndarray) -> None:
+        self.net = net
+        self.box = box
+        self.n = net.n_inputs
+        self.exact = net.exact
+        # One entry per ReLU layer: (layer index, first unit id, start maps, parents, bits).
+        self.relu_layers: list[dict[str, Any]] = []
+        self.patterns: np.ndarray
+        self.maps: np.ndarray
+        self.ancestors: list[np.ndarray] = []
+        self.geometry: _Polygons | _Polytopes
+
+    def vertices(self, i: int) -> np.ndarray:
+        return self.geometry.vertices(i)
+
+    def system(self, i: int) -> tuple[np.ndarray, np.ndarray, tuple]:
+        labels = sorted(self.geometry.constraint_ids(i))
+        rows, rhs, names = [], [], []
+        n = self.n
+        for lab in labels:
+            if lab < 2 * n:
+                axis, side = divmod(lab, 2)
+                bound = self.box[axis, side]
+                row = np.zeros(n, dtype=object if self.exact else float)
+                if self.exact:
+                    row[:] = Fraction(0)
+                row[axis] = Fraction(1 if side else -1) if self.exact else (1.0 if side else -1.0)
+                rows.append(row)
+                rhs.append(bound if side else -bound)
+                names.append(("box", axis, "high" if side else "low"))
+            else:
+                u = lab - 2 * n
+                info = next(r for r in reversed(self.relu_layers) if r["first"] <= u)
+                j = u - info["first"]
+                g = info["maps"][self.ancestors[info["k"]][i], j]
+                w, b = g[:-1], g[-1]
+                on = self.patterns[i, u]
+                rows.append(-w if on else w)
+                rhs.append(b if on else -b)
+                names.append(("unit", info["layer"], j))
+        # Units first (in unit order), then the box: ids < 2n are box faces.
+        order = sorted(range(len(labels)), key=lambda k: (labels[k] < 2 * n, labels[k]))
+        dtype = object if self.exact else float
+        A = np.array([rows[k] for k in order], dtype=dtype).reshape(len(order), n)
+        c = np.array([rhs[k] for k in order], dtype=dtype)
+        return A, c, tuple(names[k] for k in order)
+
+
+def _zero_small(z: np.ndarray, scale: np.ndarray, exact: bool) -> np.ndarray:
+    """Snap values within ``TOL`` (in distance) of a hyperplane onto it."""
+    if exact:
+        return z
+    z = z.copy()
+    z[np.abs(z) <= TOL * scale] = 0.0
+    return z
+
+
+class _Polygons:
+    """2-D regions as one ragged array of convex polygons, split all at once.
+
+    ``X`` holds every polygon's vertices in counter-clockwise order, polygon after
+    polygon (``starts`` marks where each begins); ``lab[i]`` names the constraint on
+    which the edge from vertex ``i`` to the next one lies.
+    """
+
+    def __init__(self, box: np.ndarray, exact: bool) -> None:
+        (x0, x1), (y0, y1) = box
+        self.exact = exact
+        self.X = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=box.dtype)
+        # Edge labels: bottom (y >= y0), right (x <= x1), top (y <= y1), left (x >= x0).
+        self.lab = np.array([2, 1, 3, 0])
+        self.poly = np.zeros(4, dtype=np.intp)
+        self.starts = np.array([0], dtype=np.intp)
+
+    @property
+    def count(self) -> int:
+        return len(self.starts)
+
+    def split(self, gj: np.ndarray, origin: np.ndarray, unit_id: int) -> tuple[np.ndarray, ...]:
+        """Split every polygon by its hyperplane ``gj[origin[p]] . (x, 1) = 0``.
+
+        Returns ``(parent, side)``: for each new polygon the old one it comes from and
+        whether the unit is active (1) on it.
+        """
+        X, poly, starts = self.X, self.poly, self.starts
+        g = gj[origin[poly]]
+        z = X[:, 0] * g[:, 0] + X[:, 1] * g[:, 1] + g[:, 2]
+        if not self.exact:
+            z = _zero_small(z, np.hypot(g[:, 0], g[:, 1]), False)
+        pos = np.logical_or.reduceat(z > 0, starts)
+        neg = np.logical_or.reduceat(z < 0, starts)
+        cut = pos & neg
+        if not cut.any():
+            return np.arange(self.count), pos.astype(np.int8)
+        keep = ~cut
+        vkeep = keep[poly]
+        vcut = ~vkeep
+        # Renumber: untouched polygons first (same order), then the cut ones' halves.
+        n_keep = int(keep.sum())
+        kept_ids = np.flatnonzero(keep)
+        cut_ids = np.flatnonzero(cut)
+        local = np.cumsum(cut) - 1  # index of each cut polygon among the cut ones
+        Xc, zc, labc = X[vcut], z[vcut], self.lab[vcut]
+        pc = local[poly[vcut]]
+        n_cut = len(cut_ids)
+        sizes = np.bincount(pc, minlength=n_cut)
+        cstarts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        nxt = np.arange(len(zc)) + 1
+        nxt[cstarts + sizes - 1] = cstarts
+        zn = zc[nxt]
+        Xn = Xc[nxt]
+        pieces = []
+        for sign in (1, -1):
+            q, qn = (zc, zn) if sign == 1 else (-zc, -zn)
+            emit_v = q >= 0
+            emit_x = ((q > 0) & (qn < 0)) | ((q < 0) & (qn > 0))
+            cnt = emit_v.astype(np.intp) + emit_x
+            first = np.cumsum(cnt) - cnt
+            total = int(cnt.sum())
+            out_X = np.empty((total, 2), dtype=X.dtype)
+            out_lab = np.empty(total, dtype=np.intp)
+            iv = first[emit_v]
+            out_X[iv] = Xc[emit_v]
+            # A vertex on the line followed by one outside starts an edge along the cut.
+            out_lab[iv] = np.where((qn >= 0) | (q > 0), labc, unit_id)[emit_v]
+            ix = first[emit_x] + emit_v[emit_x]
+            zi, zj = zc[emit_x], zn[emit_x]
+            t = zi / (zi - zj)
+            out_X[ix] = Xc[emit_x] + t[:, None] * (Xn[emit_x] - Xc[emit_x])
+            out_lab[ix] = np.where(q[emit_x] > 0, unit_id, labc[emit_x])
+            out_poly = np.repeat(pc, cnt) + n_keep + (0 if sign == 1 else n_cut)
+            pieces.append((out_X, out_lab, out_poly))
+        kp = np.cumsum(keep)[poly[vkeep]] - 1
+        self.X = np.concatenate([X[vkeep], pieces[0][0], pieces[1][0]])
+        self.lab = np.concatenate([self.lab[vkeep], pieces[0][1], pieces[1][1]])
+        self.poly = np.concatenate([kp, pieces[0][2], pieces[1][2]])
+        counts = np.bincount(self.poly, minlength=n_keep + 2 * n_cut)
+        self.starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        parent = np.concatenate([kept_ids, cut_ids, cut_ids])
+        side = np.concatenate(
+            [pos[kept_ids], np.ones(n_cut, dtype=bool), np.zeros(n_cut, dtype=bool)]
+        ).astype(np.int8)
+        return parent, side
+
+    def vertices(self, i: int) -> np.ndarray:
+        s = self.starts[i]
+        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.X)
+        return self.X[s:e]
+
+    def constraint_ids(self, i: int) -> set[int]:
+        s = self.starts[i]
+        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.X)
+        return {int(v) for v in self.lab[s:e]}
+
+
+class _Polytopes:
+    """n-D regions by their vertices, each vertex with the set of constraints tight at it.
+
+    Splitting a polytope by a hyperplane keeps the vertices on each side and adds one
+    new vertex on every edge that crosses it (the double-description step). Two
+    vertices span an edge iff no other vertex is tight on every constraint tight at both
+    (the combinatorial adjacency test); in at most three dimensions sharing ``n - 1``
+    tight constraints already suffices. Constraint ids: ``2 * axis + side`` for box
+    faces, ``2 * n + unit`` for units.
+    """
+
+    def __init__(self, box: np.ndarray, exact: bool) -> None:
+        n = len(box)
+        self.n = n
+        self.exact = exact
+        corners = np.array(np.meshgrid(*([[0, 1]] * n), indexing="ij")).reshape(n, -1).T
+        verts = np.empty(corners.shape, dtype=box.dtype)
+        masks = []
+        for k, corner in enumerate(corners):
+            m = 0
+            for axis, side in enumerate(corner):
+                verts[k, axis] = box[axis, side]
+                m |= 1 << (2 * axis + int(side))
+            masks.append(m)
+        self.verts: list[np.ndarray] = [verts]
+        self.masks: list[list[int]] = [masks]
+        self._flat()
+
+    @property
+    def count(self) -> int:
+        return len(self.verts)
+
+    def _flat(self) -> None:
+        self.X = np.concatenate(self.verts)
+        sizes = np.array([len(v) for v in self.verts])
+        self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        self.poly = np.repeat(np.arange(len(sizes)), sizes)
+
+    def split(self, gj: np.ndarray, origin: np.ndarray, unit_id: int) -> tuple[np.ndarray, ...]:
+        n = self.n
+        g = gj[origin[self.poly]]
+        z = np.einsum("ij,ij->i", self.X, g[:, :-1]) if not self.exact else (
+            (self.X * g[:, :-1]).sum(axis=1)
+        )
+        z = z + g[:, -1]
+        if not self.exact:
+            z = _zero_small(z, np.linalg.norm(g[:, :-1].astype(float), axis=1), False)
+        pos = np.logical_or.reduceat(z > 0, self.starts)
+        neg = np.logical_or.reduceat(z < 0, self.starts)
+        cut = pos & neg
+        if not cut.any():
+            return np.arange(self.count), pos.astype(np.int8)
+        bit = 1 << unit_id
+        new_verts, new_masks, parent, side = [], [], [], []
+        halves_v, halves_m, halves_p = [[], []], [[], []], [[], []]
+        for r in range(self.count):
+            if not cut[r]:
+                new_verts.append(self.verts[r])
+                new_masks.append(self.masks[r])
+                parent.append(r)
+                side.append(int(pos[r]))
+                continue
+            s = self.starts[r]
+            V, masks = self.verts[r], self.masks[r]
+            zr = z[s : s + len(V)]
+            P = np.flatnonzero(zr > 0)
+            N = np.flatnonzero(zr < 0)
+            Z = np.flatnonzero(zr == 0)
+            pairs = []
+            for iu in P:
+                mu = masks[iu]
+                for iw in N:
+                    common = mu & masks[iw]
+                    if common.bit_count() < n - 1:
+                        continue
+                    if n > 3 and any(
+                        (masks[k] & common) == common
+                        for k in range(len(V))
+                        if k != iu and k != iw
+                    ):
+                        continue
+                    pairs.append((iu, iw, common | bit))
+            iu = np.array([p[0] for p in pairs], dtype=np.intp)
+            iw = np.array([p[1] for p in pairs], dtype=np.intp)
+            t = zr[iu] / (zr[iu] - zr[iw])
+            Vnew = V[iu] + t[:, None] * (V[iw] - V[iu])
+            mnew = [p[2] for p in pairs]
+            zero_m = [masks[k] | bit for k in Z]
+            for h, keep_idx in ((0, P), (1, N)):
+                halves_v[h].append(np.concatenate([V[keep_idx], V[Z], Vnew]))
+                halves_m[h].append([masks[k] for k in keep_idx] + zero_m + mnew)
+                halves_p[h].append(r)
+        for h, on in ((0, 1), (1, 0)):
+            new_verts.extend(halves_v[h])
+            new_masks.extend(halves_m[h])
+            parent.extend(halves_p[h])
+            side.extend([on] * len(halves_p[h]))
+        self.verts, self.masks = new_verts, new_masks
+        self._flat()
+        return np.array(parent, dtype=np.intp), np.array(side, dtype=np.int8)
+
+    def vertices(self, i: int) -> np.ndarray:
+        return self.verts[i]
+
+    def constraint_ids(self, i: int) -> set[int]:
+        masks = self.masks[i]
+        V = self.verts[i]
+        union = 0
+        for m in masks:
+            union |= m
+        ids = set()
+        n = self.n
+        for lab in range(union.bit_length()):
+            b = 1 << lab
+            if not union & b:
+                continue
+            tight = [k for k, m in enumerate(masks) if m & b]
+            # A facet has n affinely independent vertices on it.
+            if len(tight) < n:
+                continue
+            if n > 3 and _rank(V[tight[1:]] - V[tight[0]], self.exact) < n - 1:
+                continue
+            ids.add(lab)
+        return ids
+
+
+def _rank(rows: np.ndarray, exact: bool) -> int:
+    if not exact:
+        return int(np.linalg.matrix_rank(rows.astype(float)))
+    m = [list(r) for r in rows]
+    rank, cols = 0, len(m[0]) if m else 0
+    for col in range(cols):
+        piv = next((r for r in range(rank, len(m)) if m[r][col] != 0), None)
+        if piv is None:
+            continue
+        m[rank], m[piv] = m[piv], m[rank]
+        for r in range(len(m)):
+            if r != rank and m[r][col] != 0:
+                f = m[r][col] / m[rank][col]
+                m[r] = [a - f * b for a, b in zip(m[r], m[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def regions(
+    net: Network,
+    box: Iterable[Any],
+    *,
+    max_regions: int | None = None,
+    method: str = "auto",
+) -> list[Region]:
+    """Every linear region of a ReLU network inside an axis-aligned box.
+
+    The box is refined layer by layer: each region carries the affine map of the
+    current layer's pre-activations, and each unit's hyperplane splits the regions it
+    crosses. The work grows with the number of regions that exist, not with the
+    ``2**N`` activation patterns. Regions have positive volume, cover the box and do not
+    overlap.
+
+    Parameters
+    ----------
+    net
+        A network whose layers are ReLU or identity (sigmoid layers have no linear
+        regions and raise ``ValueError``).
+    box
+        ``[(low, high), ...]``, one finite interval per input.
+    max_regions
+        Stop with :class:`TooManyRegionsError` as soon as more regions than this exist.
+    method
+        ``"polygon"`` (2-D only: vectorised polygon clipping), ``"vertex"`` (any
+        dimension: vertex/active-set splitting) or ``"auto"`` (polygon in 2-D).
+
+    Returns
+    -------
+    list of Region
+
+    Notes
+    -----
+    For a float network a vertex within :data:`TOL` of a hyperplane counts as lying on
+    it, so slivers thinner than ``TOL`` are not regions; ReLU(0) counts as off and a
+    constant-zero unit is off. An exact network is enumerated in rational arithmetic with
+    no tolerance. On region ``r`` with pattern ``s``, unit ``j`` of a layer with
+    pre-activation ``z_j(x) = w_j x + b_j`` contributes the inequality
+
+    .. math:: (2 s_j - 1)(w_j x + b_j) \\ge 0 ,
+
+    kept only where it is a facet of the region.
+
+    Examples
+    --------
+    Two units whose lines cross at the origin cut the square into four regions:
+
+    >>> net = Network.from_arrays([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]],
+    ...                           ["relu", "identity"])
+    >>> rs = regions(net, box=[(-1, 1), (-1, 1)])
+    >>> sorted(r.pattern for r in rs)
+    [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+    On the region where only the first unit is active, ``x >= 0`` and ``y <= 0`` (the
+    unit rows), with the box's ``x <= 1`` and ``y >= -1``; the network is ``x`` there:
+
+    >>> import sympy as sp
+    >>> r = next(r for r in rs if r.pattern == (1, 0))
+    >>> sp.Matrix(r.A), sp.Matrix(r.c)
+    (Matrix([
+    [-1, 0],
+    [ 0, 1],
+    [ 1, 0],
+    [ 0, -1]]), Matrix([
+    [0],
+    [0],
+    [1],
+    [1]]))
+    >>> sp.Matrix(r.M), sp.Matrix(r.d)
+    (Matrix([[1, 0]]), Matrix([[0]]))
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    if "sigmoid" in net.activations:
+        raise ValueError(
+            "a sigmoid network has no linear regions: sigmoid is curved everywhere, so no "
+            "piece of the input space has an affine map"
+        )
+    if max_regions is not None and (not isinstance(max_regions, int) or max_regions < 1):
+        raise ValueError(f"max_regions must be a positive integer, got {max_regions!r}")
+    n = net.n_inputs
+    B = as_box(box, n, net.exact)
+    if method == "auto":
+        method = "polygon" if n == 2 else "vertex"
+    if method == "polygon":
+        if n != 2:
+            raise ValueError(f"method 'polygon' needs a 2-D input, this network has {n}")
+        geom: _Polygons | _Polytopes = _Polygons(B, net.exact)
+    elif method == "vertex":
+        geom = _Polytopes(B, net.exact)
+    else:
+        raise ValueError(f"unknown method {method!r}; expected 'auto', 'polygon' or 'vertex'")
+
+    enum = _Enumeration(net, B)
+    enum.geometry = geom
+    dtype = object if net.exact else float
+    # H maps x to the current layer's input h: h = H[:, :, :n] x + H[:, :, n], per region.
+    H = np.zeros((1, n, n + 1), dtype=dtype)
+    if net.exact:
+        H[:] = Fraction(0)
+    for k in range(n):
+        H[0, k, k] = 1 if not net.exact else Fraction(1)
+    first_unit = 0
+    for li, layer in enumerate(net.layers):
+        W, b = layer.weight, layer.bias
+        G = np.matmul(W, H)
+        G[:, :, -1] += b
+        if layer.activation == "identity":
+            H = G
+            continue
+        # ReLU: split every region by each unit's hyperplane in turn.
+        R = geom.count
+        origin = np.arange(R)
+        bits = np.zeros((R, layer.n_out), dtype=np.int8)
+        Gt = np.ascontiguousarray(np.swapaxes(G, 0, 1))  # (unit, region, n + 1)
+        for j in range(layer.n_out):
+            parent, side = geom.split(Gt[j], origin, 2 * n + first_unit + j)
+            origin = origin[parent]
+            bits = bits[parent]
+            bits[:, j] = side
+            if max_regions is not None and geom.count > max_regions:
+                raise TooManyRegionsError(
+                    f"more than max_regions={max_regions} regions after unit {j} of layer "
+                    f"{li}; raise the limit or shrink the box"
+                )
+        enum.relu_layers.append(
+            {"layer": li, "first": first_unit, "maps": G, "origin": origin, "bits": bits,
+             "k": len(enum.relu_layers)}
+        )
+        first_unit += layer.n_out
+        # Python ints, so that Fractions multiply exactly in an exact network.
+        H = G[origin] * (bits.astype(object) if net.exact else bits)[:, :, None]
+    # Ancestors of the final regions at each ReLU layer's start, and their patterns.
+    count = geom.count
+    chain = np.arange(count)
+    ancestors, pats = [], []
+    for info in reversed(enum.relu_layers):
+        pats.append(info["bits"][chain])
+        chain = info["origin"][chain]
+        ancestors.append(chain)
+    enum.ancestors = ancestors[::-1]
+    enum.patterns = (
+        np.concatenate(pats[::-1], axis=1) if pats else np.zeros((count, 0), dtype=np.int8)
+    )
+    enum.maps = H if len(H) == count else np.repeat(H, count, axis=0)
+    return [Region(enum, i) for i in range(count)]
