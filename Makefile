@@ -37,7 +37,7 @@ docs-doctest: $(STAMP) $(NODE_STAMP)
 	$(SPHINX) -b doctest . _build/doctest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench conf.py
+	$(BIN)/ruff check src tests bench conf.py conftest.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest --ignore=tests/site
