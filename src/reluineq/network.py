@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -273,7 +274,7 @@ class Network:
             raise ValueError(f"widths must list at least two positive sizes, got {widths}")
         rng = np.random.default_rng(seed)
         weights, biases = [], []
-        for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
+        for fan_in, fan_out in itertools.pairwise(widths):
             bound = 1.0 / np.sqrt(fan_in)
             weights.append(rng.uniform(-bound, bound, size=(fan_out, fan_in)))
             biases.append(rng.uniform(-bound, bound, size=fan_out))

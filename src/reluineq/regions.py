@@ -141,7 +141,7 @@ class _Enumeration:
                 u = lab - 2 * n
                 info = next(r for r in reversed(self.relu_layers) if r["first"] <= u)
                 j = u - info["first"]
-                g = info["maps"][self.ancestors[info["k"]][i], j]
+                g = info["maps"][j, self.ancestors[info["k"]][i]]
                 w, b = g[:-1], g[-1]
                 on = self.patterns[i, u]
                 rows.append(-w if on else w)
@@ -155,21 +155,51 @@ class _Enumeration:
         return A, c, tuple(names[k] for k in order)
 
 
-def _zero_small(z: np.ndarray, scale: np.ndarray, exact: bool) -> np.ndarray:
-    """Snap values within ``TOL`` (in distance) of a hyperplane onto it."""
+def _sides(
+    g: np.ndarray, lo: np.ndarray, hi: np.ndarray, exact: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which regions lie surely on one side of their hyperplane, from bounding boxes.
+
+    ``g[r] = (w, b)`` is region ``r``'s hyperplane ``w . x + b = 0`` and ``lo[r]``,
+    ``hi[r]`` its bounding box. Returns ``(surely_on, surely_off, tol)``: interval
+    arithmetic over the box decides most regions without looking at their vertices.
+    """
+    w, b = g[:, :-1], g[:, -1]
+    if exact:
+        wpos = w > 0
+        zmin = (w * np.where(wpos, lo, hi)).sum(axis=1) + b
+        zmax = (w * np.where(wpos, hi, lo)).sum(axis=1) + b
+        tol = np.zeros(len(g), dtype=object)
+        tol[:] = Fraction(0)
+        return zmin > tol, zmax < -tol, tol
+    mid = np.einsum("ij,ij->i", w, lo + hi) * 0.5 + b
+    rad = np.einsum("ij,ij->i", np.abs(w), hi - lo) * 0.5
+    zmin, zmax = mid - rad, mid + rad
+    tol = TOL * np.sqrt(np.einsum("ij,ij->i", w, w))
+    return zmin > tol, zmax < -tol, tol
+
+
+def _snap(z: np.ndarray, tol: np.ndarray, exact: bool) -> np.ndarray:
+    """Snap values within ``tol`` of zero onto zero (float networks only)."""
     if exact:
         return z
-    z = z.copy()
-    z[np.abs(z) <= TOL * scale] = 0.0
-    return z
+    return np.where(np.abs(z) <= tol, 0.0, z)
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + size)`` for every pair, without a loop."""
+    offsets = np.cumsum(sizes) - sizes
+    return np.repeat(starts - offsets, sizes) + np.arange(int(sizes.sum()))
 
 
 class _Polygons:
-    """2-D regions as one ragged array of convex polygons, split all at once.
+    """2-D regions as convex polygons in one append-only vertex array.
 
-    ``X`` holds every polygon's vertices in counter-clockwise order, polygon after
-    polygon (``starts`` marks where each begins); ``lab[i]`` names the constraint on
-    which the edge from vertex ``i`` to the next one lies.
+    Polygon ``p`` is ``X[start[p] : start[p] + size[p]]`` in counter-clockwise order and
+    ``lab[i]`` names the constraint on which the edge from vertex ``i`` to the next lies.
+    A cut polygon's active half keeps its id and its inactive half gets a new one at the
+    end, so ids stay stable and the work per unit grows with the polygons near its line,
+    not with all vertices.
     """
 
     def __init__(self, box: np.ndarray, exact: bool) -> None:
@@ -177,48 +207,72 @@ class _Polygons:
         self.exact = exact
         self.X = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=box.dtype)
         # Edge labels: bottom (y >= y0), right (x <= x1), top (y <= y1), left (x >= x0).
-        self.lab = np.array([2, 1, 3, 0])
-        self.poly = np.zeros(4, dtype=np.intp)
-        self.starts = np.array([0], dtype=np.intp)
+        self.lab = np.array([2, 1, 3, 0], dtype=np.intp)
+        self.used = 4
+        self.start = np.array([0], dtype=np.intp)
+        self.size = np.array([4], dtype=np.intp)
+        self.lo = box[:, 0][None, :].copy()
+        self.hi = box[:, 1][None, :].copy()
 
     @property
     def count(self) -> int:
-        return len(self.starts)
+        return len(self.start)
 
-    def split(self, gj: np.ndarray, origin: np.ndarray, unit_id: int) -> tuple[np.ndarray, ...]:
+    def _append(self, X: np.ndarray, lab: np.ndarray) -> int:
+        at = self.used
+        need = at + len(X)
+        if need > len(self.X):
+            cap = max(need, 2 * len(self.X))
+            grown = np.empty((cap, 2), dtype=self.X.dtype)
+            grown[:at] = self.X[:at]
+            glab = np.empty(cap, dtype=np.intp)
+            glab[:at] = self.lab[:at]
+            self.X, self.lab = grown, glab
+        self.X[at:need] = X
+        self.lab[at:need] = lab
+        self.used = need
+        return at
+
+    def split(
+        self, gj: np.ndarray, origin: np.ndarray, unit_id: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Split every polygon by its hyperplane ``gj[origin[p]] . (x, 1) = 0``.
 
-        Returns ``(parent, side)``: for each new polygon the old one it comes from and
+        Returns ``(cut, side)``: the ids of the polygons that were cut (their inactive
+        halves are appended, in this order) and, for every polygon after the split,
         whether the unit is active (1) on it.
         """
-        X, poly, starts = self.X, self.poly, self.starts
-        g = gj[origin[poly]]
-        z = X[:, 0] * g[:, 0] + X[:, 1] * g[:, 1] + g[:, 2]
-        if not self.exact:
-            z = _zero_small(z, np.hypot(g[:, 0], g[:, 1]), False)
-        pos = np.logical_or.reduceat(z > 0, starts)
-        neg = np.logical_or.reduceat(z < 0, starts)
-        cut = pos & neg
-        if not cut.any():
-            return np.arange(self.count), pos.astype(np.int8)
-        keep = ~cut
-        vkeep = keep[poly]
-        vcut = ~vkeep
-        # Renumber: untouched polygons first (same order), then the cut ones' halves.
-        n_keep = int(keep.sum())
-        kept_ids = np.flatnonzero(keep)
-        cut_ids = np.flatnonzero(cut)
-        local = np.cumsum(cut) - 1  # index of each cut polygon among the cut ones
-        Xc, zc, labc = X[vcut], z[vcut], self.lab[vcut]
-        pc = local[poly[vcut]]
-        n_cut = len(cut_ids)
-        sizes = np.bincount(pc, minlength=n_cut)
-        cstarts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        exact = self.exact
+        g = gj[origin]
+        on, off, tol = _sides(g, self.lo, self.hi, exact)
+        side = on.astype(np.int8)
+        cand = np.flatnonzero(~(on | off))
+        if len(cand) == 0:
+            return cand, side
+        sz = self.size[cand]
+        idx = _ranges(self.start[cand], sz)
+        Xc = self.X[idx]
+        gv = np.repeat(g[cand], sz, axis=0)
+        z = _snap(Xc[:, 0] * gv[:, 0] + Xc[:, 1] * gv[:, 1] + gv[:, 2],
+                  np.repeat(tol[cand], sz), exact)
+        offs = np.cumsum(sz) - sz
+        pos = np.logical_or.reduceat(z > 0, offs)
+        neg = np.logical_or.reduceat(z < 0, offs)
+        side[cand] = pos
+        cutm = pos & neg
+        if not cutm.any():
+            return cand[:0], side
+        cut = cand[cutm]
+        vmask = np.repeat(cutm, sz)
+        Xc, zc, labc = Xc[vmask], z[vmask], self.lab[idx[vmask]]
+        sizes = sz[cutm]
+        n_cut = len(cut)
+        cstarts = np.cumsum(sizes) - sizes
+        pc = np.repeat(np.arange(n_cut), sizes)
         nxt = np.arange(len(zc)) + 1
         nxt[cstarts + sizes - 1] = cstarts
-        zn = zc[nxt]
-        Xn = Xc[nxt]
-        pieces = []
+        zn, Xn = zc[nxt], Xc[nxt]
+        halves = []
         for sign in (1, -1):
             q, qn = (zc, zn) if sign == 1 else (-zc, -zn)
             emit_v = q >= 0
@@ -226,7 +280,7 @@ class _Polygons:
             cnt = emit_v.astype(np.intp) + emit_x
             first = np.cumsum(cnt) - cnt
             total = int(cnt.sum())
-            out_X = np.empty((total, 2), dtype=X.dtype)
+            out_X = np.empty((total, 2), dtype=self.X.dtype)
             out_lab = np.empty(total, dtype=np.intp)
             iv = first[emit_v]
             out_X[iv] = Xc[emit_v]
@@ -237,29 +291,29 @@ class _Polygons:
             t = zi / (zi - zj)
             out_X[ix] = Xc[emit_x] + t[:, None] * (Xn[emit_x] - Xc[emit_x])
             out_lab[ix] = np.where(q[emit_x] > 0, unit_id, labc[emit_x])
-            out_poly = np.repeat(pc, cnt) + n_keep + (0 if sign == 1 else n_cut)
-            pieces.append((out_X, out_lab, out_poly))
-        kp = np.cumsum(keep)[poly[vkeep]] - 1
-        self.X = np.concatenate([X[vkeep], pieces[0][0], pieces[1][0]])
-        self.lab = np.concatenate([self.lab[vkeep], pieces[0][1], pieces[1][1]])
-        self.poly = np.concatenate([kp, pieces[0][2], pieces[1][2]])
-        counts = np.bincount(self.poly, minlength=n_keep + 2 * n_cut)
-        self.starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        parent = np.concatenate([kept_ids, cut_ids, cut_ids])
-        side = np.concatenate(
-            [pos[kept_ids], np.ones(n_cut, dtype=bool), np.zeros(n_cut, dtype=bool)]
-        ).astype(np.int8)
-        return parent, side
+            psize = np.bincount(np.repeat(pc, cnt), minlength=n_cut)
+            at = self._append(out_X, out_lab)
+            pstart = at + np.cumsum(psize) - psize
+            lo = np.minimum.reduceat(out_X, pstart - at, axis=0)
+            hi = np.maximum.reduceat(out_X, pstart - at, axis=0)
+            halves.append((pstart, psize, lo, hi))
+        (s1, n1, lo1, hi1), (s0, n0, lo0, hi0) = halves
+        self.start[cut], self.size[cut] = s1, n1
+        self.lo[cut], self.hi[cut] = lo1, hi1
+        self.start = np.concatenate([self.start, s0])
+        self.size = np.concatenate([self.size, n0])
+        self.lo = np.concatenate([self.lo, lo0])
+        self.hi = np.concatenate([self.hi, hi0])
+        side[cut] = 1
+        return cut, np.concatenate([side, np.zeros(n_cut, dtype=np.int8)])
 
     def vertices(self, i: int) -> np.ndarray:
-        s = self.starts[i]
-        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.X)
-        return self.X[s:e]
+        s = self.start[i]
+        return self.X[s : s + self.size[i]]
 
     def constraint_ids(self, i: int) -> set[int]:
-        s = self.starts[i]
-        e = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.X)
-        return {int(v) for v in self.lab[s:e]}
+        s = self.start[i]
+        return {int(v) for v in self.lab[s : s + self.size[i]]}
 
 
 class _Polytopes:
@@ -269,8 +323,9 @@ class _Polytopes:
     new vertex on every edge that crosses it (the double-description step). Two
     vertices span an edge iff no other vertex is tight on every constraint tight at both
     (the combinatorial adjacency test); in at most three dimensions sharing ``n - 1``
-    tight constraints already suffices. Constraint ids: ``2 * axis + side`` for box
-    faces, ``2 * n + unit`` for units.
+    tight constraints already suffices, because the constraints here are distinct
+    hyperplanes. Tight sets are Python ints used as bit sets; constraint ids are
+    ``2 * axis + side`` for box faces and ``2 * n + unit`` for units.
     """
 
     def __init__(self, box: np.ndarray, exact: bool) -> None:
@@ -288,47 +343,30 @@ class _Polytopes:
             masks.append(m)
         self.verts: list[np.ndarray] = [verts]
         self.masks: list[list[int]] = [masks]
-        self._flat()
+        self.lo = box[:, 0][None, :].copy()
+        self.hi = box[:, 1][None, :].copy()
 
     @property
     def count(self) -> int:
         return len(self.verts)
 
-    def _flat(self) -> None:
-        self.X = np.concatenate(self.verts)
-        sizes = np.array([len(v) for v in self.verts])
-        self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        self.poly = np.repeat(np.arange(len(sizes)), sizes)
-
-    def split(self, gj: np.ndarray, origin: np.ndarray, unit_id: int) -> tuple[np.ndarray, ...]:
+    def split(
+        self, gj: np.ndarray, origin: np.ndarray, unit_id: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         n = self.n
-        g = gj[origin[self.poly]]
-        z = np.einsum("ij,ij->i", self.X, g[:, :-1]) if not self.exact else (
-            (self.X * g[:, :-1]).sum(axis=1)
-        )
-        z = z + g[:, -1]
-        if not self.exact:
-            z = _zero_small(z, np.linalg.norm(g[:, :-1].astype(float), axis=1), False)
-        pos = np.logical_or.reduceat(z > 0, self.starts)
-        neg = np.logical_or.reduceat(z < 0, self.starts)
-        cut = pos & neg
-        if not cut.any():
-            return np.arange(self.count), pos.astype(np.int8)
+        g = gj[origin]
+        on, off, tol = _sides(g, self.lo, self.hi, self.exact)
+        side = on.astype(np.int8)
         bit = 1 << unit_id
-        new_verts, new_masks, parent, side = [], [], [], []
-        halves_v, halves_m, halves_p = [[], []], [[], []], [[], []]
-        for r in range(self.count):
-            if not cut[r]:
-                new_verts.append(self.verts[r])
-                new_masks.append(self.masks[r])
-                parent.append(r)
-                side.append(int(pos[r]))
-                continue
-            s = self.starts[r]
+        cut, new_lo, new_hi = [], [], []
+        for r in np.flatnonzero(~(on | off)):
             V, masks = self.verts[r], self.masks[r]
-            zr = z[s : s + len(V)]
+            zr = _snap(V.dot(g[r, :-1]) + g[r, -1], tol[r], self.exact)
             P = np.flatnonzero(zr > 0)
             N = np.flatnonzero(zr < 0)
+            side[r] = len(P) > 0
+            if len(P) == 0 or len(N) == 0:
+                continue
             Z = np.flatnonzero(zr == 0)
             pairs = []
             for iu in P:
@@ -350,18 +388,25 @@ class _Polytopes:
             Vnew = V[iu] + t[:, None] * (V[iw] - V[iu])
             mnew = [p[2] for p in pairs]
             zero_m = [masks[k] | bit for k in Z]
-            for h, keep_idx in ((0, P), (1, N)):
-                halves_v[h].append(np.concatenate([V[keep_idx], V[Z], Vnew]))
-                halves_m[h].append([masks[k] for k in keep_idx] + zero_m + mnew)
-                halves_p[h].append(r)
-        for h, on in ((0, 1), (1, 0)):
-            new_verts.extend(halves_v[h])
-            new_masks.extend(halves_m[h])
-            parent.extend(halves_p[h])
-            side.extend([on] * len(halves_p[h]))
-        self.verts, self.masks = new_verts, new_masks
-        self._flat()
-        return np.array(parent, dtype=np.intp), np.array(side, dtype=np.int8)
+            halves = []
+            for keep in (P, N):
+                Vh = np.concatenate([V[keep], V[Z], Vnew])
+                halves.append((Vh, [masks[k] for k in keep] + zero_m + mnew))
+            (V1, m1), (V0, m0) = halves
+            self.verts[r], self.masks[r] = V1, m1
+            self.lo[r], self.hi[r] = V1.min(axis=0), V1.max(axis=0)
+            self.verts.append(V0)
+            self.masks.append(m0)
+            new_lo.append(V0.min(axis=0))
+            new_hi.append(V0.max(axis=0))
+            cut.append(r)
+        if not cut:
+            return np.array(cut, dtype=np.intp), side
+        self.lo = np.concatenate([self.lo, np.array(new_lo, dtype=self.lo.dtype)])
+        self.hi = np.concatenate([self.hi, np.array(new_hi, dtype=self.hi.dtype)])
+        return np.array(cut, dtype=np.intp), np.concatenate(
+            [side, np.zeros(len(cut), dtype=np.int8)]
+        )
 
     def vertices(self, i: int) -> np.ndarray:
         return self.verts[i]
@@ -503,42 +548,54 @@ def regions(
     enum = _Enumeration(net, B)
     enum.geometry = geom
     dtype = object if net.exact else float
-    # H maps x to the current layer's input h: h = H[:, :, :n] x + H[:, :, n], per region.
-    H = np.zeros((1, n, n + 1), dtype=dtype)
+    # H maps x to the current layer's input h, unit-major: on region r,
+    # h_k = H[k, r, :n] . x + H[k, r, n]. Unit-major makes each layer one matrix product.
+    H = np.zeros((n, 1, n + 1), dtype=dtype)
     if net.exact:
         H[:] = Fraction(0)
     for k in range(n):
-        H[0, k, k] = 1 if not net.exact else Fraction(1)
+        H[k, 0, k] = 1 if not net.exact else Fraction(1)
     first_unit = 0
     for li, layer in enumerate(net.layers):
         W, b = layer.weight, layer.bias
-        G = np.matmul(W, H)
-        G[:, :, -1] += b
+        k_in, R, _ = H.shape
+        G = (W @ H.reshape(k_in, -1)).reshape(layer.n_out, R, n + 1)
+        G[:, :, -1] += b[:, None]
         if layer.activation == "identity":
             H = G
             continue
         # ReLU: split every region by each unit's hyperplane in turn.
-        R = geom.count
-        origin = np.arange(R)
-        bits = np.zeros((R, layer.n_out), dtype=np.int8)
-        Gt = np.ascontiguousarray(np.swapaxes(G, 0, 1))  # (unit, region, n + 1)
+        origin = np.arange(geom.count)
+        sides, cuts, before = [], [], []
         for j in range(layer.n_out):
-            parent, side = geom.split(Gt[j], origin, 2 * n + first_unit + j)
-            origin = origin[parent]
-            bits = bits[parent]
-            bits[:, j] = side
+            before.append(len(origin))
+            cut, side = geom.split(G[j], origin, 2 * n + first_unit + j)
+            if len(cut):
+                origin = np.concatenate([origin, origin[cut]])
+            sides.append(side)
+            cuts.append(cut)
             if max_regions is not None and geom.count > max_regions:
                 raise TooManyRegionsError(
                     f"more than max_regions={max_regions} regions after unit {j} of layer "
                     f"{li}; raise the limit or shrink the box"
                 )
+        # Each region's bit for unit j is that of its ancestor right after unit j split;
+        # walking back through the cuts finds it without copying the bits at every unit.
+        bits = np.empty((geom.count, layer.n_out), dtype=np.int8)
+        ids = np.arange(geom.count)
+        for j in reversed(range(layer.n_out)):
+            bits[:, j] = sides[j][ids]
+            born = ids >= before[j]
+            if born.any():
+                ids = np.where(born, cuts[j][np.where(born, ids - before[j], 0)], ids)
         enum.relu_layers.append(
             {"layer": li, "first": first_unit, "maps": G, "origin": origin, "bits": bits,
              "k": len(enum.relu_layers)}
         )
         first_unit += layer.n_out
         # Python ints, so that Fractions multiply exactly in an exact network.
-        H = G[origin] * (bits.astype(object) if net.exact else bits)[:, :, None]
+        H = np.take(G, origin, axis=1)
+        H *= (bits.astype(object) if net.exact else bits).T[:, :, None]
     # Ancestors of the final regions at each ReLU layer's start, and their patterns.
     count = geom.count
     chain = np.arange(count)
@@ -551,5 +608,6 @@ def regions(
     enum.patterns = (
         np.concatenate(pats[::-1], axis=1) if pats else np.zeros((count, 0), dtype=np.int8)
     )
-    enum.maps = H if len(H) == count else np.repeat(H, count, axis=0)
+    maps = np.ascontiguousarray(np.swapaxes(H, 0, 1))  # (region, output, n + 1)
+    enum.maps = maps if len(maps) == count else np.repeat(maps, count, axis=0)
     return [Region(enum, i) for i in range(count)]
