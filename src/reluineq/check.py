@@ -1,0 +1,449 @@
+"""Checks that regions and formulas agree with the network's forward pass; failures raise."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .network import Network, as_box
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from .regions import Region
+
+__all__ = ["FLOAT_TOL", "CheckError", "CheckReport", "check_expression", "check_regions"]
+
+#: Tolerance of float comparisons: values agree when ``|a - b| <= FLOAT_TOL * (1 + |b|)``,
+#: and a point lies in a region when ``A x - c <= FLOAT_TOL * (1 + |A| |x| + |c|)`` row by
+#: row. Exact networks are compared exactly, with no tolerance.
+FLOAT_TOL = 1e-8
+
+_MAX_LISTED = 5
+
+
+class CheckError(AssertionError):
+    """A derived form (regions, a formula) disagrees with the forward pass.
+
+    A subclass of ``AssertionError``, so a failing check in a notebook cell or a test
+    fails it like an ``assert`` would, with a message that says what disagreed where.
+    """
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What a successful check covered.
+
+    Attributes
+    ----------
+    what : str
+        What was checked.
+    regions : int
+        Number of regions checked (0 for expressions).
+    points : int
+        Number of sample points compared with the forward pass.
+    exact : bool
+        Whether the comparisons were exact (rational) or within :data:`FLOAT_TOL`.
+    volume : Fraction or float or None
+        Total volume (area in 2-D) of the regions, equal to the box's.
+    """
+
+    what: str
+    regions: int
+    points: int
+    exact: bool
+    volume: Fraction | float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Always ``True``: a failing check raises :class:`CheckError` instead."""
+        return True
+
+    def __str__(self) -> str:
+        mode = "exactly" if self.exact else f"within {FLOAT_TOL:g}"
+        parts = [f"{self.what}: agrees with the forward pass {mode}"]
+        if self.regions:
+            parts.append(f"{self.regions} regions")
+        parts.append(f"{self.points} sample points")
+        if self.volume is not None:
+            parts.append(f"total volume {self.volume}")
+        return ", ".join(parts)
+
+
+def _fail(what: str, problems: list[str]) -> None:
+    if problems:
+        more = len(problems) - _MAX_LISTED
+        listed = "; ".join(problems[:_MAX_LISTED]) + (f"; and {more} more" if more > 0 else "")
+        raise CheckError(f"{what}: {listed}")
+
+
+def _fmt(values: Any) -> str:
+    """A point or vector as ``(1/2, -1)``: Fractions as ``p/q``, floats in full."""
+    return "(" + ", ".join(str(v) if isinstance(v, Fraction) else repr(v)
+                           for v in np.asarray(values, dtype=object).tolist()) + ")"
+
+
+def _bits(pattern: Sequence[int]) -> str:
+    return "".join(str(int(b)) for b in pattern) or "()"
+
+
+def _exact_patterns(net: Network, X: np.ndarray) -> np.ndarray:
+    """Activation patterns of an exact network at rational points, computed exactly."""
+    h = X
+    bits = []
+    for lay in net.layers:
+        z = h.dot(lay.weight.T) + lay.bias
+        if lay.activation == "relu":
+            on = np.vectorize(lambda v: v > 0, otypes=[bool])(z)
+            bits.append(on)
+            h = np.where(on, z, Fraction(0))
+        else:
+            h = z
+    if not bits:
+        return np.zeros((len(X), 0), dtype=np.int8)
+    return np.concatenate(bits, axis=1).astype(np.int8)
+
+
+def _sample(box: np.ndarray, samples: int, seed: int, exact: bool) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    lo, hi = box[:, 0], box[:, 1]
+    if not exact:
+        return lo + rng.random((samples, len(box))) * (hi - lo)
+    # Dyadic rationals: exact, and almost never on a hyperplane with small coefficients.
+    den = 2**30
+    u = rng.integers(0, den, size=(samples, len(box)), endpoint=True)
+    frac = np.vectorize(lambda k: Fraction(int(k), den), otypes=[object])(u)
+    return lo + frac * (hi - lo)
+
+
+def _close(a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray:
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    return np.abs(a - b) <= tol * (1.0 + np.abs(b))
+
+
+def _volume(region: Region, exact: bool) -> Fraction | float:
+    V = region.vertices
+    n = V.shape[1]
+    if n == 1:
+        return V[:, 0].max() - V[:, 0].min()
+    if n == 2:
+        x, y = V[:, 0], V[:, 1]
+        # Shoelace formula; positive for the documented counter-clockwise order.
+        twice = (x * np.roll(y, -1) - np.roll(x, -1) * y).sum()
+        return twice / 2 if exact else float(twice) / 2.0
+    from scipy.spatial import ConvexHull
+
+    return float(ConvexHull(np.asarray(V, dtype=float)).volume)
+
+
+def _check_inputs(net: Any, samples: Any, seed: Any, tol: Any) -> None:
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    if not isinstance(samples, numbers.Integral) or isinstance(samples, bool) or samples < 0:
+        raise ValueError(f"samples must be a non-negative integer, got {samples!r}")
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    if not (isinstance(tol, numbers.Real) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}")
+
+
+def check_regions(
+    net: Network,
+    regions: Sequence[Region],
+    box: Any,
+    *,
+    samples: int = 256,
+    seed: int = 0,
+    tol: float = FLOAT_TOL,
+) -> CheckReport:
+    """Check enumerated regions against the forward pass; raise :class:`CheckError` if wrong.
+
+    The checks:
+
+    1. at each region's interior point ``p``: ``A p < c`` row by row, the network's
+       activation pattern at ``p`` is the region's, and ``net(p) == M p + d``; the
+       patterns of different regions differ;
+    2. at ``samples`` random points of the box (seeded): each lies in some region, every
+       region containing it reproduces the forward pass there, and no point lies in the
+       interior of two regions;
+    3. every region has positive volume (in 2-D: counter-clockwise vertices) and the
+       volumes add up to the box's.
+
+    An exact network is checked in rational arithmetic at rational points, with no
+    tolerance; a float network within :data:`FLOAT_TOL` (or ``tol``).
+
+    Parameters
+    ----------
+    net
+        The network.
+    regions
+        What ``reluineq.regions(net, box)`` returned.
+    box
+        The box the regions were enumerated in.
+    samples
+        Number of random points.
+    seed
+        Seed of ``numpy.random.default_rng`` for the points.
+    tol
+        Float tolerance (ignored by exact networks).
+
+    Returns
+    -------
+    CheckReport
+        What was checked; a failure raises instead.
+
+    Raises
+    ------
+    CheckError
+        Listing the disagreements found (the first few).
+
+    Examples
+    --------
+    >>> net = reluineq.Network.from_arrays([[[1, -1], [1, 1]], [[1, 1]]], [[0, -1], [0]],
+    ...                                    ["relu", "identity"])
+    >>> box = [(-1, 1), (-1, 1)]
+    >>> print(check_regions(net, reluineq.regions(net, box), box))
+    regions: agrees with the forward pass exactly, 4 regions, 256 sample points,
+    total volume 4
+
+    Three of the four regions do not cover the box:
+
+    >>> check_regions(net, reluineq.regions(net, box)[:3], box)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    reluineq.check.CheckError: regions: ... sample points lie in no region, e.g. ...
+    """
+    _check_inputs(net, samples, seed, tol)
+    if "sigmoid" in net.activations:
+        raise ValueError("a sigmoid network has no linear regions to check")
+    if len(regions) == 0:
+        raise CheckError("regions: the list of regions is empty")
+    exact = net.exact
+    B = as_box(box, net.n_inputs, exact)
+    n, m = net.n_inputs, net.n_outputs
+    problems: list[str] = []
+    eq = (lambda a, b: np.array(a == b, dtype=bool)) if exact else (
+        lambda a, b: _close(a, b, tol)
+    )
+
+    def slack_tol(A: np.ndarray, c: np.ndarray) -> Any:
+        if exact:
+            return 0
+        reach = np.abs(np.asarray(B, dtype=float)).max()
+        return tol * (1.0 + np.abs(A).sum(axis=1) * reach + np.abs(c))
+
+    # (1) interior points.
+    seen: dict[tuple[int, ...], int] = {}
+    systems = []
+    for k, r in enumerate(regions):
+        name = f"region {k} (pattern {_bits(r.pattern)})"
+        if np.shape(r.M) != (m, n) or np.shape(r.d) != (m,):
+            raise CheckError(
+                f"regions: {name} has a map of shape {np.shape(r.M)}, expected {(m, n)}"
+            )
+        if r.pattern in seen:
+            problems.append(f"{name} repeats the pattern of region {seen[r.pattern]}")
+        seen[r.pattern] = k
+        A = r.A if exact else np.asarray(r.A, dtype=float)
+        c = r.c if exact else np.asarray(r.c, dtype=float)
+        systems.append((A, c, slack_tol(A, c)))
+        p = np.asarray(r.point, dtype=object if exact else float)
+        if len(A) and not np.all(A.dot(p) - c < systems[-1][2]):
+            problems.append(f"{name}: its point {_fmt(p)} violates A x < c")
+        pat = tuple(_exact_patterns(net, p[None, :])[0]) if exact else net.pattern(p)
+        if tuple(pat) != r.pattern:
+            problems.append(f"{name}: the network's pattern at its point is {_bits(pat)}")
+        f = net.forward_exact(p) if exact else net.forward(p)
+        g = r.M.dot(p) + r.d
+        if not np.all(eq(g, f)):
+            problems.append(f"{name}: M x + d = {_fmt(g)} but the network gives {_fmt(f)}")
+    _fail("regions", problems)
+
+    # (2) random points: cover, agreement, no overlap.
+    if samples:
+        P = _sample(B, samples, seed, exact)
+        F = net.forward_exact(P) if exact else net.forward(P)
+        count = np.zeros(samples, dtype=np.intp)
+        interior = np.zeros(samples, dtype=np.intp)
+        for k, (r, (A, c, stol)) in enumerate(zip(regions, systems, strict=True)):
+            s = P.dot(A.T) - c if len(A) else np.zeros((samples, 0))
+            inside = np.all(np.asarray(s <= stol, dtype=bool), axis=1)
+            interior += np.all(np.asarray(s < -stol if not exact else s < 0, dtype=bool), axis=1)
+            count += inside
+            if inside.any():
+                G = P[inside].dot(r.M.T) + r.d
+                bad = ~np.all(eq(G, F[inside]), axis=1)
+                if bad.any():
+                    x = P[inside][bad][0]
+                    problems.append(
+                        f"region {k} (pattern {_bits(r.pattern)}): at {_fmt(x)} M x + d "
+                        f"= {_fmt(G[bad][0])} but the network gives {_fmt(F[inside][bad][0])}"
+                    )
+        if (count == 0).any():
+            miss = P[count == 0]
+            problems.append(f"{len(miss)} of {samples} sample points lie in no region, e.g. "
+                            f"{_fmt(miss[0])}")
+        if (interior > 1).any():
+            x = P[interior > 1][0]
+            problems.append(f"the regions overlap: {_fmt(x)} is inside more than one")
+        _fail("regions", problems)
+
+    # (3) volumes.
+    vols = [_volume(r, exact) for r in regions]
+    for k, v in enumerate(vols):
+        if not v > 0:
+            problems.append(f"region {k} has volume {v} (expected positive"
+                            + (", counter-clockwise vertices)" if n == 2 else ")"))
+    total = sum(vols[1:], vols[0])
+    box_volume = np.prod(B[:, 1] - B[:, 0])
+    if exact and n <= 2:
+        if total != box_volume:
+            problems.append(f"the regions' volumes add up to {total}, the box's is {box_volume}")
+    elif abs(float(total) - float(box_volume)) > 1e3 * tol * float(box_volume):
+        problems.append(f"the regions' volumes add up to {float(total):.12g}, "
+                        f"the box's is {float(box_volume):.12g}")
+    _fail("regions", problems)
+    return CheckReport("regions", len(regions), samples, exact, total)
+
+
+def _flatten(expr: Any) -> list[Any]:
+    import sympy as sp
+
+    if isinstance(expr, sp.MatrixBase):
+        return list(expr)
+    if isinstance(expr, (list, tuple)):
+        return [e for item in expr for e in _flatten(item)]
+    if isinstance(expr, sp.Basic):
+        return [expr]
+    if isinstance(expr, numbers.Real) and not isinstance(expr, bool):
+        return [sp.sympify(expr)]
+    raise TypeError(f"expected a sympy expression, a list of them or a Matrix, got {expr!r}")
+
+
+def check_expression(
+    net: Network,
+    expr: Any,
+    symbols: Sequence[sp.Symbol] | None = None,
+    points: Any = None,
+    *,
+    box: Any = None,
+    samples: int = 64,
+    seed: int = 0,
+    tol: float = FLOAT_TOL,
+) -> CheckReport:
+    """Check that a sympy formula equals the network at the given (or random) points.
+
+    Use it on every formula a page shows: the nested ``Max`` form, a ``Piecewise``, a
+    collapsed affine map, a region's map at points of that region.
+
+    Parameters
+    ----------
+    net
+        The network.
+    expr
+        One sympy expression per output: an expression, a list/tuple of them or a
+        ``Matrix``.
+    symbols
+        The input symbols ``expr`` uses; ``reluineq.symbolic.input_symbols(n)`` by default.
+    points
+        Points ``(k, n)`` at which to compare; or give ``box`` to sample ``samples``
+        points in it (seeded).
+    box, samples, seed
+        Where and how many points to draw when ``points`` is omitted.
+    tol
+        Float tolerance (see :data:`FLOAT_TOL`).
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    CheckError
+        If the expression differs from the forward pass at some point, or does not
+        evaluate to a number there (e.g. a ``Piecewise`` outside its box).
+
+    Notes
+    -----
+    For an exact ReLU/identity network the expression is evaluated with sympy at the
+    points as rationals (floats by their exact binary value) and must equal
+    ``forward_exact`` exactly; otherwise it is evaluated in floating point.
+
+    Examples
+    --------
+    >>> from reluineq.symbolic import network_expression, input_symbols
+    >>> net = reluineq.Network.from_arrays([[[1, -1], [1, 1]], [[1, 1]]], [[0, -1], [0]],
+    ...                                    ["relu", "identity"])
+    >>> expr = network_expression(net)
+    >>> print(check_expression(net, expr, box=[(-2, 2), (-2, 2)], samples=50))
+    expression: agrees with the forward pass exactly, 50 sample points
+    >>> x1, x2 = input_symbols(2)
+    >>> check_expression(net, [x1 + x2], points=[[1, 0], [1, 1]])
+    Traceback (most recent call last):
+    ...
+    reluineq.check.CheckError: expression: at (1, 1) output 0 is 2 but the network gives 1
+    """
+    import sympy as sp
+
+    from .symbolic import input_symbols
+
+    _check_inputs(net, samples, seed, tol)
+    exprs = _flatten(expr)
+    if len(exprs) != net.n_outputs:
+        raise ValueError(f"{len(exprs)} expressions given for {net.n_outputs} network outputs")
+    syms = tuple(input_symbols(net.n_inputs) if symbols is None else symbols)
+    if len(syms) != net.n_inputs:
+        raise ValueError(f"expected {net.n_inputs} input symbols, got {len(syms)}")
+    exact = net.exact and "sigmoid" not in net.activations
+    if points is None:
+        if box is None:
+            raise ValueError("give the points to compare at, or a box to sample them from")
+        P = _sample(as_box(box, net.n_inputs, exact), samples, seed, exact)
+    else:
+        P = np.asarray(points, dtype=object)
+        if P.ndim != 2 or P.shape[1] != net.n_inputs or len(P) == 0:
+            raise ValueError(f"points must have shape (k, {net.n_inputs}), got {P.shape}")
+        if exact:
+            P = np.vectorize(
+                lambda v: Fraction(v) if not getattr(v, "is_Rational", False)
+                else Fraction(int(v.p), int(v.q)),
+                otypes=[object],
+            )(P)
+        else:
+            P = P.astype(float)
+    problems: list[str] = []
+    if exact:
+        F = net.forward_exact(P)
+        for x, f in zip(P, F, strict=True):
+            env = {s: sp.Rational(v.numerator, v.denominator) for s, v in zip(syms, x, strict=True)}
+            for o, e in enumerate(exprs):
+                val = sp.sympify(e).subs(env)
+                if not (val.is_Rational and Fraction(int(val.p), int(val.q)) == f[o]):
+                    problems.append(
+                        f"at {_fmt(x)} output {o} is {val} but the network gives {f[o]}"
+                        if val.is_number else
+                        f"at {_fmt(x)} output {o} does not evaluate to a number ({val})"
+                    )
+    else:
+        F = net.forward(P)
+        fn = sp.lambdify(syms, exprs, modules="math")
+        for x, f in zip(P, F, strict=True):
+            try:
+                vals = np.array(fn(*x), dtype=float)
+            except (OverflowError, TypeError):
+                env = dict(zip(syms, x, strict=True))
+                vals = np.array([complex(sp.sympify(e).subs(env).evalf()).real for e in exprs])
+            bad = ~_close(vals, f, tol)
+            if bad.any():
+                o = int(np.flatnonzero(bad)[0])
+                problems.append(
+                    f"at {_fmt(x)} output {o} is {vals[o]!r} but the network gives {float(f[o])!r}"
+                )
+    _fail("expression", problems)
+    return CheckReport("expression", 0, len(P), exact)

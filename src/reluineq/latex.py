@@ -1,0 +1,523 @@
+"""LaTeX for regions, maps and layers: inequality systems, piecewise maps and equations."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .network import Network
+from .symbolic import _oriented_rows
+
+if TYPE_CHECKING:
+    from .regions import Region
+
+__all__ = [
+    "affine_map",
+    "inequalities",
+    "inequality_lines",
+    "layer_equations",
+    "linear",
+    "matrix",
+    "number",
+    "piecewise",
+]
+
+_ENVIRONMENTS = ("cases", "aligned")
+
+
+def _check_precision(precision: Any) -> int:
+    if not isinstance(precision, numbers.Integral) or isinstance(precision, bool) or precision < 1:
+        raise ValueError(f"precision must be a positive integer, got {precision!r}")
+    return int(precision)
+
+
+def _exact(value: Any) -> Fraction | None:
+    """The value as a Fraction when it is exact (int, Fraction, sympy Rational), else None."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"booleans are not numbers here: {value!r}")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if getattr(value, "is_Rational", False):
+        return Fraction(int(value.p), int(value.q))
+    return None
+
+
+def number(value: Any, precision: int = 3, *, plain: bool = False) -> str:
+    """One number in LaTeX: integers as is, rationals as ``\\frac``, floats rounded.
+
+    Parameters
+    ----------
+    value
+        ``int``, ``Fraction``, sympy ``Rational``/``Float`` or ``float``.
+    precision
+        Significant digits of floats. Floats with an integer value print without
+        decimals; very small or large ones as ``m \\times 10^{e}``.
+    plain
+        Plain text instead of LaTeX (``3/4``, ``1.5e-07``).
+
+    Examples
+    --------
+    >>> number(Fraction(-3, 4)), number(2), number(0.123456), number(2.0)
+    ('-\\\\frac{3}{4}', '2', '0.123', '2')
+    >>> number(1.5e-7, precision=2), number(Fraction(3, 4), plain=True)
+    ('1.5 \\\\times 10^{-7}', '3/4')
+    """
+    precision = _check_precision(precision)
+    q = _exact(value)
+    if q is not None:
+        if q.denominator == 1:
+            return str(q.numerator)
+        if plain:
+            return f"{q.numerator}/{q.denominator}"
+        sign = "-" if q < 0 else ""
+        return f"{sign}\\frac{{{abs(q.numerator)}}}{{{q.denominator}}}"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{value!r} ({type(value).__name__}) is not a real number") from None
+    if not np.isfinite(v):
+        raise ValueError(f"cannot print the non-finite number {v!r}")
+    text = f"{v:.{precision}g}"
+    if text in ("-0", "0"):
+        return "0"
+    if plain or "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else (
+        f"-{power}" if mantissa == "-1" else f"{mantissa} \\times {power}"
+    )
+
+
+def _is_zero(value: Any) -> bool:
+    q = _exact(value)
+    return q == 0 if q is not None else float(value) == 0.0
+
+
+def _is_negative(value: Any) -> bool:
+    q = _exact(value)
+    return q < 0 if q is not None else float(value) < 0.0
+
+
+def _symbol_names(n: int, symbols: Sequence[Any] | None, plain: bool) -> list[str]:
+    if symbols is None:
+        return [f"x{k}" if plain else f"x_{{{k}}}" for k in range(1, n + 1)]
+    if isinstance(symbols, str) or len(symbols) != n:
+        raise ValueError(f"expected {n} input symbols (a sequence), got {symbols!r}")
+    out = []
+    for s in symbols:
+        if isinstance(s, str):
+            out.append(s)
+        else:
+            import sympy as sp
+
+            out.append(str(s) if plain else sp.latex(s))
+    return out
+
+
+def linear(
+    coefficients: Sequence[Any],
+    constant: Any = 0,
+    symbols: Sequence[Any] | None = None,
+    precision: int = 3,
+    *,
+    plain: bool = False,
+) -> str:
+    """An affine form ``a_1 x_1 + ... + a_n x_n + b`` written the way one would by hand.
+
+    Zero terms are dropped, unit coefficients are not written (``x_1``, not ``1 x_1``) and
+    negative terms are subtracted (``x_1 - x_2``, not ``x_1 + -x_2``).
+
+    Parameters
+    ----------
+    coefficients
+        ``a_1, ..., a_n``.
+    constant
+        ``b``.
+    symbols
+        LaTeX (or, with ``plain``, text) names of the variables, or sympy symbols;
+        ``x_{1}, ..., x_{n}`` by default.
+    precision
+        Significant digits of floats (see :func:`number`).
+    plain
+        Plain text (``x1 - 2*x2 + 1/2``) instead of LaTeX.
+
+    Examples
+    --------
+    >>> linear([1, -2], Fraction(1, 2))
+    'x_{1} - 2 x_{2} + \\\\frac{1}{2}'
+    >>> linear([Fraction(-1, 3), 0], 0, plain=True), linear([0, 0], 0)
+    ('-1/3*x1', '0')
+    >>> linear([0.5, -1.0], -0.25, symbols=["a", "b"])
+    '0.5 a - b - 0.25'
+    """
+    names = _symbol_names(len(coefficients), symbols, plain)
+    terms: list[tuple[bool, str]] = []
+    for a, name in zip(coefficients, names, strict=True):
+        if _is_zero(a):
+            continue
+        mag = number(abs(a) if _exact(a) is None else abs(_exact(a)), precision, plain=plain)
+        body = name if mag == "1" else (f"{mag}*{name}" if plain else f"{mag} {name}")
+        terms.append((_is_negative(a), body))
+    if not _is_zero(constant) or not terms:
+        mag = number(abs(constant) if _exact(constant) is None else abs(_exact(constant)),
+                     precision, plain=plain)
+        terms.append((_is_negative(constant), mag))
+    text = ""
+    for k, (neg, body) in enumerate(terms):
+        if k == 0:
+            text = f"-{body}" if neg else body
+        else:
+            text += f" - {body}" if neg else f" + {body}"
+    return text
+
+
+def _rel(rel: str, plain: bool) -> str:
+    if plain:
+        return rel
+    return "\\ge" if rel == ">=" else "\\le"
+
+
+def inequality_lines(
+    region: Region,
+    symbols: Sequence[Any] | None = None,
+    precision: int = 3,
+    *,
+    plain: bool = False,
+    box: bool = True,
+) -> list[str]:
+    """A region's inequalities, one string per line, in the region's row order.
+
+    A unit row is written as its pre-activation ``z`` on the region, ``z \\ge 0`` for an
+    active unit and ``z \\le 0`` for an inactive one; the box rows of one axis are joined
+    into ``low \\le x_k \\le high`` and come last.
+
+    Parameters
+    ----------
+    region
+        A :class:`reluineq.Region`.
+    symbols, precision, plain
+        As in :func:`linear`.
+    box
+        Include the box's faces.
+
+    Examples
+    --------
+    >>> net = reluineq.Network.from_arrays([[[1, -2], [1, 1]], [[1, 1]]],
+    ...                                    [[Fraction(1, 2), -1], [0]], ["relu", "identity"])
+    >>> rs = reluineq.regions(net, [(-1, 1), (-1, 1)])
+    >>> r = next(r for r in rs if r.pattern == (1, 0))
+    >>> inequality_lines(r)
+    ['x_{1} - 2 x_{2} + \\\\frac{1}{2} \\\\ge 0', 'x_{1} + x_{2} - 1 \\\\le 0',
+     '-1 \\\\le x_{1} \\\\le 1', 'x_{2} \\\\ge -1']
+    >>> inequality_lines(r, plain=True, box=False)
+    ['x1 - 2*x2 + 1/2 >= 0', 'x1 + x2 - 1 <= 0']
+    """
+    precision = _check_precision(precision)
+    n = np.shape(region.M)[1]
+    names = _symbol_names(n, symbols, plain)
+    lines: list[str] = []
+    bounds: dict[int, dict[str, Any]] = {}
+    for kind, a, b, rel in _oriented_rows(region):
+        if kind == "unit":
+            lines.append(f"{linear(a, b, names, precision, plain=plain)} {_rel(rel, plain)} 0")
+        else:
+            bounds.setdefault(a, {})[rel] = b
+    if box:
+        le = _rel("<=", plain)
+        for axis, sides in bounds.items():
+            lo = number(sides[">="], precision, plain=plain) if ">=" in sides else None
+            hi = number(sides["<="], precision, plain=plain) if "<=" in sides else None
+            if lo is not None and hi is not None:
+                lines.append(f"{lo} {le} {names[axis]} {le} {hi}")
+            elif lo is not None:
+                lines.append(f"{names[axis]} {_rel('>=', plain)} {lo}")
+            else:
+                lines.append(f"{names[axis]} {le} {hi}")
+    return lines
+
+
+def _environment(lines: Sequence[str], env: str) -> str:
+    if env not in _ENVIRONMENTS:
+        raise ValueError(f"unknown environment {env!r}; expected one of {_ENVIRONMENTS}")
+    body = " \\\\\n".join(lines)
+    return f"\\begin{{{env}}}\n{body}\n\\end{{{env}}}"
+
+
+def _align_at_relation(line: str) -> str:
+    # Align at the first relation sign, so a ``low <= x <= high`` line aligns its first.
+    hits = [k for k in (line.find(" \\ge "), line.find(" \\le ")) if k >= 0]
+    k = min(hits)
+    return f"{line[:k]} &{line[k + 1:]}"
+
+
+def inequalities(
+    region: Region,
+    symbols: Sequence[Any] | None = None,
+    precision: int = 3,
+    *,
+    env: str = "cases",
+    box: bool = True,
+) -> str:
+    """A region's inequality system as a LaTeX ``cases`` (or ``aligned``) environment.
+
+    One inequality per line in the order of :func:`inequality_lines`; ``aligned``
+    lines up the relation signs. Both environments render in KaTeX and MathJax.
+
+    Examples
+    --------
+    >>> net = reluineq.Network.from_arrays([[[1, -1]], [[1]]], [[0], [0]],
+    ...                                    ["relu", "identity"])
+    >>> r = next(r for r in reluineq.regions(net, [(-1, 1), (-1, 1)]) if r.pattern == (1,))
+    >>> print(inequalities(r))
+    \\begin{cases}
+    x_{1} - x_{2} \\ge 0 \\\\
+    x_{1} \\le 1 \\\\
+    x_{2} \\ge -1
+    \\end{cases}
+    >>> print(inequalities(r, env="aligned", box=False))
+    \\begin{aligned}
+    x_{1} - x_{2} &\\ge 0
+    \\end{aligned}
+    """
+    lines = inequality_lines(region, symbols, precision, box=box)
+    if env == "aligned":
+        lines = [_align_at_relation(line) for line in lines]
+    return _environment(lines, env)
+
+
+def matrix(array: Any, precision: int = 3) -> str:
+    """A vector or matrix as a LaTeX ``bmatrix`` (a 1-D array is a column).
+
+    Examples
+    --------
+    >>> matrix([[1, Fraction(1, 2)], [0, -1]])
+    '\\\\begin{bmatrix} 1 & \\\\frac{1}{2} \\\\\\\\ 0 & -1 \\\\end{bmatrix}'
+    """
+    arr = np.asarray(array, dtype=object)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"expected a non-empty vector or matrix, got shape {arr.shape}")
+    rows = [" & ".join(number(v, precision) for v in row) for row in arr]
+    return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
+
+
+def _output_names(n_out: int, names: Sequence[str] | str | None) -> list[str]:
+    if names is None:
+        return ["y"] if n_out == 1 else [f"y_{{{k}}}" for k in range(1, n_out + 1)]
+    if isinstance(names, str):
+        names = [names]
+    if len(names) != n_out:
+        raise ValueError(f"expected {n_out} output names, got {len(names)}")
+    return list(names)
+
+
+def affine_map(
+    region: Region,
+    symbols: Sequence[Any] | None = None,
+    precision: int = 3,
+    *,
+    outputs: Sequence[str] | str | None = None,
+    form: str = "expanded",
+) -> str:
+    """A region's affine map ``y = M x + d`` in LaTeX.
+
+    Parameters
+    ----------
+    region
+        A :class:`reluineq.Region`.
+    symbols, precision
+        As in :func:`linear`.
+    outputs
+        LaTeX names of the outputs; ``y`` (one output) or ``y_{1}, y_{2}, ...``.
+    form
+        ``"expanded"``: one equation per output (in an ``aligned`` environment when
+        there are several); ``"matrix"``: ``y = M x + d`` with ``bmatrix`` blocks.
+
+    Examples
+    --------
+    >>> net = reluineq.Network.from_arrays([[[1, -1]], [[2], [-1]]], [[0], [Fraction(1, 2), 0]],
+    ...                                    ["relu", "identity"])
+    >>> r = next(r for r in reluineq.regions(net, [(-1, 1), (-1, 1)]) if r.pattern == (1,))
+    >>> print(affine_map(r))
+    \\begin{aligned}
+    y_{1} &= 2 x_{1} - 2 x_{2} + \\frac{1}{2} \\\\
+    y_{2} &= -x_{1} + x_{2}
+    \\end{aligned}
+    >>> print(affine_map(r, form="matrix", outputs="y"))
+    y = \\begin{bmatrix} 2 & -2 \\\\ -1 & 1 \\end{bmatrix}
+    \\begin{bmatrix} x_{1} \\\\ x_{2} \\end{bmatrix}
+    + \\begin{bmatrix} \\frac{1}{2} \\\\ 0 \\end{bmatrix}
+    """
+    precision = _check_precision(precision)
+    M, d = np.asarray(region.M), np.asarray(region.d)
+    names = _symbol_names(M.shape[1], symbols, False)
+    if form == "matrix":
+        (name,) = _output_names(1, outputs)
+        x = "\\begin{bmatrix} " + " \\\\ ".join(names) + " \\end{bmatrix}"
+        return f"{name} = {matrix(M, precision)} {x} + {matrix(d, precision)}"
+    if form != "expanded":
+        raise ValueError(f"unknown form {form!r}; expected 'expanded' or 'matrix'")
+    ys = _output_names(M.shape[0], outputs)
+    rhs = [linear(M[o], d[o], names, precision) for o in range(M.shape[0])]
+    if len(ys) == 1:
+        return f"{ys[0]} = {rhs[0]}"
+    return _environment([f"{y} &= {e}" for y, e in zip(ys, rhs, strict=True)], "aligned")
+
+
+def piecewise(
+    net: Network,
+    regions: Sequence[Region],
+    symbols: Sequence[Any] | None = None,
+    precision: int = 3,
+    *,
+    output: int | None = None,
+    name: str | None = None,
+    box: bool = True,
+) -> str:
+    """One output of the network as a ``cases`` environment: a line per region.
+
+    Each line reads ``value & \\text{if } condition, condition, ...`` with the region's
+    affine map as the value and its inequalities (:func:`inequality_lines`) as the
+    conditions, in the order of ``regions``.
+
+    Parameters
+    ----------
+    net
+        The network the regions were enumerated from.
+    regions
+        The output of :func:`reluineq.regions`.
+    symbols, precision
+        As in :func:`linear`.
+    output
+        Which output (0-based); may be omitted for a single-output network.
+    name
+        LaTeX of the left-hand side; ``y`` (or ``y_{k}``) by default.
+    box
+        Include the box's faces in the conditions.
+
+    Examples
+    --------
+    >>> net = reluineq.Network.from_arrays([[[1]], [[2]]], [[0], [1]], ["relu", "identity"])
+    >>> print(piecewise(net, reluineq.regions(net, [(-1, 1)]), box=False))
+    y = \\begin{cases}
+    2 x_{1} + 1 & \\text{if } x_{1} \\ge 0 \\\\
+    1 & \\text{if } x_{1} \\le 0
+    \\end{cases}
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    precision = _check_precision(precision)
+    if len(regions) == 0:
+        raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
+    if output is None:
+        if net.n_outputs != 1:
+            raise ValueError(f"the network has {net.n_outputs} outputs: choose one with output=")
+        output = 0
+    if not isinstance(output, numbers.Integral) or not 0 <= output < net.n_outputs:
+        raise ValueError(f"output must be in 0..{net.n_outputs - 1}, got {output!r}")
+    if name is None:
+        name = "y" if net.n_outputs == 1 else f"y_{{{output + 1}}}"
+    names = _symbol_names(net.n_inputs, symbols, False)
+    lines = []
+    for k, r in enumerate(regions):
+        M, d = np.asarray(r.M), np.asarray(r.d)
+        if M.shape != (net.n_outputs, net.n_inputs):
+            raise ValueError(
+                f"region {k} has a {M.shape[0]}x{M.shape[1]} map; the network is "
+                f"{net.n_inputs} -> {net.n_outputs}"
+            )
+        conds = inequality_lines(r, names, precision, box=box)
+        cond = "\\text{if } " + ",\\; ".join(conds) if conds else "\\text{otherwise}"
+        lines.append(f"{linear(M[output], d[output], names, precision)} & {cond}")
+    return f"{name} = {_environment(lines, 'cases')}"
+
+
+def layer_equations(
+    net: Network,
+    layer: int | None = None,
+    symbols: Sequence[Any] | None = None,
+    precision: int = 3,
+    *,
+    form: str = "units",
+) -> str:
+    """The network's layers as equations in an ``aligned`` environment.
+
+    With ``form="units"`` each unit ``j`` of layer ``l`` (counted from 1) gets
+    ``z^{(l)}_{j} = w \\cdot h^{(l-1)} + b`` and ``h^{(l)}_{j} = \\max(0, z^{(l)}_{j})``
+    (or ``= z`` for identity, ``\\frac{1}{1 + e^{-z}}`` for sigmoid), the input
+    ``h^{(0)}`` being ``x``. With ``form="matrix"`` each layer is one line
+    ``h^{(l)} = \\max(0, W h^{(l-1)} + b)`` with ``bmatrix`` blocks.
+
+    Parameters
+    ----------
+    net
+        The network.
+    layer
+        One layer's index (0-based, as in ``net.layers``), or ``None`` for all.
+    symbols, precision
+        As in :func:`linear`.
+    form
+        ``"units"`` or ``"matrix"``.
+
+    Examples
+    --------
+    >>> net = reluineq.Network.from_arrays([[[1, -2]], [[3]]], [[Fraction(1, 2)], [0]],
+    ...                                    ["relu", "identity"])
+    >>> print(layer_equations(net))
+    \\begin{aligned}
+    z^{(1)}_{1} &= x_{1} - 2 x_{2} + \\frac{1}{2} \\\\
+    h^{(1)}_{1} &= \\max(0, z^{(1)}_{1}) \\\\
+    z^{(2)}_{1} &= 3 h^{(1)}_{1} \\\\
+    h^{(2)}_{1} &= z^{(2)}_{1}
+    \\end{aligned}
+    >>> print(layer_equations(net, layer=0, form="matrix"))
+    \\begin{aligned}
+    h^{(1)} &= \\max\\left(0, \\begin{bmatrix} 1 & -2 \\end{bmatrix} x
+    + \\begin{bmatrix} \\frac{1}{2} \\end{bmatrix}\\right)
+    \\end{aligned}
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    precision = _check_precision(precision)
+    L = len(net.layers)
+    if layer is not None and (
+        not isinstance(layer, numbers.Integral) or isinstance(layer, bool) or not -L <= layer < L
+    ):
+        raise ValueError(f"layer must be an index into the {L} layers, got {layer!r}")
+    if form not in ("units", "matrix"):
+        raise ValueError(f"unknown form {form!r}; expected 'units' or 'matrix'")
+    chosen = range(L) if layer is None else [range(L)[layer]]
+    names = _symbol_names(net.n_inputs, symbols, False)
+    lines = []
+    for li in chosen:
+        lay = net.layers[li]
+        tag = f"^{{({li + 1})}}"
+        inputs = names if li == 0 else [f"h^{{({li})}}_{{{k}}}" for k in range(1, lay.n_in + 1)]
+        if form == "matrix":
+            vec = "x" if li == 0 else f"h^{{({li})}}"
+            z = f"{matrix(lay.weight, precision)} {vec} + {matrix(lay.bias, precision)}"
+            lines.append(f"h{tag} &= {_activation_tex(lay.activation, z, wrap=True)}")
+            continue
+        for j in range(lay.n_out):
+            z = f"z{tag}_{{{j + 1}}}"
+            lines.append(f"{z} &= {linear(lay.weight[j], lay.bias[j], inputs, precision)}")
+        for j in range(lay.n_out):
+            z = f"z{tag}_{{{j + 1}}}"
+            lines.append(f"h{tag}_{{{j + 1}}} &= {_activation_tex(lay.activation, z)}")
+    return _environment(lines, "aligned")
+
+
+def _activation_tex(activation: str, z: str, wrap: bool = False) -> str:
+    if activation == "relu":
+        return f"\\max\\left(0, {z}\\right)" if wrap else f"\\max(0, {z})"
+    if activation == "sigmoid":
+        return f"\\sigma\\left({z}\\right)" if wrap else f"\\frac{{1}}{{1 + e^{{-{z}}}}}"
+    return z
