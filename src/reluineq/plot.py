@@ -147,7 +147,7 @@ def _resolve(
         pts = np.concatenate(polys)
         box = np.column_stack([pts.min(axis=0), pts.max(axis=0)])
     # Regions remember the network they come from; its layer widths split the pattern.
-    net = getattr(getattr(rs[0], "_e", None), "net", None)
+    net = rs[0].network
     return rs, _box2d(box), net
 
 

@@ -54,6 +54,11 @@ class Region:
         self._sys: tuple[np.ndarray, np.ndarray, tuple] | None = None
 
     @property
+    def network(self) -> Network:
+        """The network whose region this is."""
+        return self._e.net
+
+    @property
     def pattern(self) -> tuple[int, ...]:
         return tuple(int(b) for b in self._e.patterns[self._i])
 
