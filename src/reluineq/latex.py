@@ -83,6 +83,8 @@ def number(value: Any, precision: int = 3, *, plain: bool = False) -> str:
         raise TypeError(f"{value!r} ({type(value).__name__}) is not a real number") from None
     if not np.isfinite(v):
         raise ValueError(f"cannot print the non-finite number {v!r}")
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v)) if v != 0 else "0"
     text = f"{v:.{precision}g}"
     if text in ("-0", "0"):
         return "0"
