@@ -424,11 +424,12 @@ def check_expression(
             env = {s: sp.Rational(v.numerator, v.denominator) for s, v in zip(syms, x, strict=True)}
             for o, e in enumerate(exprs):
                 val = sp.sympify(e).subs(env)
-                if not (val.is_Rational and Fraction(int(val.p), int(val.q)) == f[o]):
+                if not val.is_Rational:
+                    problems.append(f"at {_fmt(x)} output {o} does not evaluate to a rational "
+                                    f"number ({val}); the network gives {f[o]}")
+                elif Fraction(int(val.p), int(val.q)) != f[o]:
                     problems.append(
                         f"at {_fmt(x)} output {o} is {val} but the network gives {f[o]}"
-                        if val.is_number else
-                        f"at {_fmt(x)} output {o} does not evaluate to a number ({val})"
                     )
     else:
         F = net.forward(P)
