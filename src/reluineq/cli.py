@@ -267,7 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise CLIError(f"--precision must be positive, got {args.precision}")
         net = load_network(args.network)
         box = parse_box(args.box, net.n_inputs)
-        regs = regions(net, box, max_regions=args.max_regions)
+        try:
+            regs = regions(net, box, max_regions=args.max_regions)
+        except ValueError as err:
+            raise CLIError(f"{args.network}: {_one_line(err)}") from None
         text = str(len(regs)) if args.count else _render(net, regs, args.format, args.precision)
     except (CLIError, ValueError, TypeError, TooManyRegionsError) as err:
         print(f"reluineq: error: {_one_line(err)}", file=sys.stderr)
