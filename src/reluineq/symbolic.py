@@ -390,7 +390,9 @@ def _region_network(region: Region) -> Network:
     net = getattr(region, "net", None)
     if net is None:
         # Region has no public link to its network yet; the enumeration keeps it.
-        net = region._e.net
+        net = getattr(getattr(region, "_e", None), "net", None)
+    if not isinstance(net, Network):
+        raise TypeError(f"cannot tell which network {region!r} comes from")
     return net
 
 
