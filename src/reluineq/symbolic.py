@@ -387,10 +387,7 @@ def region_map(region: Region, symbols: Sequence[Any] | None = None) -> sp.Matri
 
 
 def _region_network(region: Region) -> Network:
-    net = getattr(region, "net", None)
-    if net is None:
-        # Region has no public link to its network yet; the enumeration keeps it.
-        net = getattr(getattr(region, "_e", None), "net", None)
+    net = getattr(region, "network", None)
     if not isinstance(net, Network):
         raise TypeError(f"cannot tell which network {region!r} comes from")
     return net
