@@ -30,11 +30,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# conf.py sits at the root (-c .), the sources in docs/; doctrees stay outside the output.
 html: $(STAMP) $(NODE_STAMP)
-	$(SPHINX) -b html . _build/html
+	$(SPHINX) -b html -c . -d _build/doctrees docs _build/html
 
 docs-doctest: $(STAMP) $(NODE_STAMP)
-	$(SPHINX) -b doctest . _build/doctest
+	$(SPHINX) -b doctest -c . -d _build/doctrees-doctest docs _build/doctest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conf.py conftest.py
@@ -53,13 +54,14 @@ browser: html chromium
 test: lint unit html docs-doctest browser
 
 serve: $(STAMP) $(NODE_STAMP)
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 . _build/html
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch conf.py --watch src \
+	  -c . -d _build/doctrees docs _build/html
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf _build
+	rm -rf _build docs/_ext/__pycache__
 
 distclean: clean
 	rm -rf $(VENV) node_modules

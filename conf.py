@@ -1,0 +1,178 @@
+"""Sphinx configuration for the Deep Learning Intuitions site.
+
+Sources live in ``docs/``; this file sits at the repository root and the Makefile calls
+``sphinx-build -c . docs _build/html``. Every article is a MyST Markdown notebook that myst-nb
+executes at build time, so each equation and figure on the site is computed, not pasted.
+"""
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+BUILD = ROOT / "_build"
+
+# The library is imported from the working tree, both here (autodoc) and in the notebook
+# kernels, which inherit this environment; no install step can leave a stale copy in the way.
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p
+)
+# ablog writes post dates with the local time zone; fix it so builds agree across machines.
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+# -- Project -------------------------------------------------------------------------------
+project = "Deep Learning Intuitions"
+author = "Oren Bochman"
+copyright = "2020–2026, Oren Bochman and the Deep Learning Intuitions contributors"
+language = "en"
+# The public address of the site: canonical links, OpenGraph tags, the Atom feed and the
+# "Cite this page" URLs are built from it. Nothing is fetched from it during a build.
+SITE_URL = "https://orenbochman.github.io/deep-learning-intuitions/"
+html_baseurl = SITE_URL
+
+extensions = [
+    "myst_nb",
+    "ablog",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+    "sphinxcontrib.katex",
+    "katex_server",  # docs/_ext/katex_server.py: a race-free start of the KaTeX renderer
+    "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+    "sphinxext.opengraph",
+    "postmeta",  # docs/_ext/postmeta.py: post header, TLDR, "Cite this page", .ipynb download
+]
+
+root_doc = "index"
+templates_path = ["docs/_templates"]
+exclude_patterns = ["_build", "_templates", "_static", "_ext", "**.ipynb_checkpoints"]
+suppress_warnings = []
+
+# -- MyST and notebook execution -----------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+# The article's title lives once, in the front matter, and becomes its H1.
+myst_title_to_header = True
+
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(BUILD / ".jupyter_cache")
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 120
+nb_execution_allow_errors = False  # a cell tagged raises-exception may still raise
+nb_merge_streams = True
+nb_kernel_rgx_aliases = {"python3?": "python3"}
+# Pages that are not notebooks (API, guide) carry no kernelspec and are never executed.
+
+# -- Math: KaTeX renders at build time (node), CSS and fonts are served from _static --------
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+KATEX_STATIC = BUILD / "katex-static"  # holds katex/katex.min.css and katex/fonts/
+
+
+def _stage_katex_assets() -> None:
+    """Copy KaTeX's stylesheet and fonts (only) where html_static_path picks them up."""
+    target = KATEX_STATIC / "katex"
+    if (target / "katex.min.css").exists():
+        return
+    if not KATEX_DIST.is_dir():
+        raise RuntimeError(f"{KATEX_DIST} is missing: run `npm ci` (make does this)")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
+    shutil.copytree(KATEX_DIST / "fonts", target / "fonts", dirs_exist_ok=True)
+
+
+_stage_katex_assets()
+katex_prerender = True
+katex_css_path = "katex/katex.min.css"
+katex_js_path = str(KATEX_DIST / "katex.min.js")  # the renderer node runs at build time
+numfig = True
+math_numfig = False  # equations are numbered per page: (1), (2), ...
+math_eqref_format = "({number})"
+
+# -- Blog (ablog) --------------------------------------------------------------------------
+blog_path = "blog"  # ablog owns blog.html; no source page may be called that
+blog_title = project
+blog_baseurl = SITE_URL
+blog_post_pattern = "posts/*"
+blog_feed_archives = False
+blog_feed_fulltext = False
+blog_feed_subtitle = "ReLU networks as nested linear inequalities, computed."
+blog_authors = {"Oren Bochman": ("Oren Bochman", None)}
+blog_default_author = None
+post_date_format = "%d %B %Y"
+post_date_format_short = "%d %b %Y"
+post_auto_excerpt = 1  # the first paragraph, which postmeta makes the TLDR
+post_auto_image = 0
+post_show_prev_next = True
+fontawesome_included = True  # the theme ships Font Awesome; otherwise every page is re-read
+
+# -- References ----------------------------------------------------------------------------
+bibtex_bibfiles = ["docs/references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- API reference ---------------------------------------------------------------------------
+autosummary_generate = False
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+
+# -- Page doctests (sphinx.ext.doctest, `make docs-doctest`) --------------------------------
+doctest_global_setup = """
+import numpy as np
+import sympy as sp
+"""
+doctest_test_doctest_blocks = ""  # only explicit {doctest} blocks run
+
+# -- HTML ----------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = project
+html_favicon = "docs/_static/favicon.svg"
+html_static_path = ["docs/_static", str(KATEX_STATIC)]
+html_css_files = ["site.css"]
+html_last_updated_fmt = None  # no build timestamps: two builds must be byte-identical
+html_show_sphinx = False
+html_copy_source = True
+html_theme_options = {
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "use_repository_button": False,
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}
+html_sidebars = {
+    "**": [
+        "navbar-logo.html",
+        "search-button-field.html",
+        "sbt-sidebar-nav.html",
+        "ablog/recentposts.html",
+        "ablog/tagcloud.html",
+        "ablog/archives.html",
+    ],
+}
+
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_exclude = ".linenos, .gp, .go"
+
+# -- OpenGraph -----------------------------------------------------------------------------
+ogp_site_url = SITE_URL
+ogp_site_name = project
+ogp_type = "article"
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}  # cards are drawn with matplotlib per page: slow
+
+# -- postmeta (docs/_ext/postmeta.py) --------------------------------------------------------
+postmeta_site_url = SITE_URL
+postmeta_required = ["title", "author", "date", "modified", "tags", "tldr"]
