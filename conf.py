@@ -156,7 +156,6 @@ html_sidebars = {
         "navbar-logo.html",
         "search-button-field.html",
         "sbt-sidebar-nav.html",
-        "ablog/recentposts.html",
         "ablog/tagcloud.html",
         "ablog/archives.html",
     ],
