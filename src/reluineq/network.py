@@ -363,11 +363,29 @@ class Network:
         return h[0] if single else h
 
     def preactivations(self, x: Any) -> list[np.ndarray]:
-        """Pre-activations ``W h + b`` of every layer for inputs ``x`` (float)."""
-        h, single = self._check_input(x, float)
+        """Pre-activations ``W h + b`` of every layer for inputs ``x``.
+
+        Exact (``Fraction``) for an exact ReLU/identity network fed rational inputs, so
+        that a point just beside a hyperplane gets the right side; ``float64`` otherwise.
+        """
+        arr = np.asarray(x, dtype=object)
+        exact = (
+            self.exact
+            and "sigmoid" not in self.activations
+            and all(_is_exact_scalar(v) for v in arr.ravel())
+        )
+        if exact:
+            h, single = self._check_input(arr, object)
+            h = np.vectorize(to_fraction, otypes=[object])(h)
+        else:
+            h, single = self._check_input(x, float)
         out = []
         for layer in self.layers:
-            z = h @ np.asarray(layer.weight, dtype=float).T + np.asarray(layer.bias, dtype=float)
+            if exact:
+                z = h.dot(layer.weight.T) + layer.bias
+            else:
+                w = np.asarray(layer.weight, dtype=float)
+                z = h @ w.T + np.asarray(layer.bias, dtype=float)
             out.append(z[0] if single else z)
             h = _apply(layer.activation, z)
         return out
@@ -379,7 +397,7 @@ class Network:
         shape ``(batch, n_relu_units)``.
         """
         zs = self.preactivations(x)
-        bits = [z > 0 for z, layer in zip(zs, self.layers, strict=True)
+        bits = [np.asarray(z > 0, dtype=bool) for z, layer in zip(zs, self.layers, strict=True)
                 if layer.activation == "relu"]
         if not bits:
             return () if np.ndim(zs[0]) == 1 else np.zeros((len(zs[0]), 0), dtype=np.int8)

@@ -414,7 +414,13 @@ class _Polytopes:
         )
 
     def vertices(self, i: int) -> np.ndarray:
-        return self.verts[i]
+        V = self.verts[i]
+        if self.n != 2:
+            return V
+        # A convex polygon's vertices, counter-clockwise: by angle around their mean.
+        c = np.asarray(V, dtype=float).mean(axis=0)
+        d = np.asarray(V, dtype=float) - c
+        return V[np.argsort(np.arctan2(d[:, 1], d[:, 0]), kind="stable")]
 
     def constraint_ids(self, i: int) -> set[int]:
         masks = self.masks[i]
