@@ -3,18 +3,34 @@
 A ReLU network splits its input space into polyhedra, one per activation pattern that
 occurs, and on each it is a single affine map. This package enumerates those regions
 exactly and renders them as equations, figures and linear programs.
+
+Modules: :mod:`~reluineq.network`, :mod:`~reluineq.regions`, :mod:`~reluineq.symbolic`,
+:mod:`~reluineq.latex`, :mod:`~reluineq.check`, :mod:`~reluineq.plot`, :mod:`~reluineq.lp`,
+:mod:`~reluineq.approx`, :mod:`~reluineq.cli`. Each imports sympy, scipy or matplotlib only
+inside the functions that need them, so ``import reluineq`` stays fast.
 """
 
+from . import approx, check, latex, lp, plot, symbolic
+from .check import CheckError, check_expression, check_regions
 from .network import ACTIVATIONS, Layer, Network
 from .regions import TOL, Region, TooManyRegionsError, regions
 
 __all__ = [
     "ACTIVATIONS",
     "TOL",
+    "CheckError",
     "Layer",
     "Network",
     "Region",
     "TooManyRegionsError",
+    "approx",
+    "check",
+    "check_expression",
+    "check_regions",
+    "latex",
+    "lp",
+    "plot",
     "regions",
+    "symbolic",
 ]
 __version__ = "0.1.0"
