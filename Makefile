@@ -19,7 +19,6 @@ SPHINX := $(BIN)/sphinx-build -W --keep-going $(SPHINXOPTS)
 # The venv is rebuilt when the pins or the project's metadata change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,docs,bench]"
 	touch $@
 
