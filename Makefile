@@ -39,7 +39,7 @@ docs-doctest: $(STAMP) $(NODE_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conf.py conftest.py
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest --ignore=tests/site
 
 chromium:
