@@ -142,6 +142,7 @@ def test_milp_equals_best_region_lp(widths, seed, sense):
         lo, hi = np.array(box).T
         assert np.all(best.x >= lo) and np.all(best.x <= hi)
     assert b.n_solves > 1 and a.n_solves == 1
+    assert b.n_nodes == 0
     # The MILP's proven bound is on the right side of every value found.
     if sense == "max":
         assert a.bound >= a.value - 1e-9
@@ -306,3 +307,13 @@ def test_bad_output_sense_bounds_threshold():
         can_exceed(RAMP, [(0, 1)], "1")
     with pytest.raises(TypeError, match="Network"):
         encode("net", [(0, 1)])
+
+
+def test_branch_and_bound_nodes_are_counted_and_reproducible():
+    # A network big enough that HiGHS must branch: the root relaxation is not integral.
+    net = Network.random([2, 16, 16, 1], seed=0)
+    box = [(-2, 2)] * 2
+    first, again = optimize(net, box), optimize(net, box)
+    assert first.n_nodes > 0
+    # Counts of work, unlike wall-clock times, are the same on every run (the site shows them).
+    assert first.n_nodes == again.n_nodes and first.n_binaries == again.n_binaries
