@@ -79,8 +79,11 @@ PAGE_REPORT = r"""
     maths: maths.length,
     unrendered: maths.filter(m => !m.querySelector(".katex-html"))
       .map(m => m.textContent.slice(0, 80)),
+    // Math in a hidden container (a heading's copy in a collapsed table of contents) has
+    // no width either; only math the reader can see must have one.
     invisible: maths.filter(m => { const k = m.querySelector(".katex-html");
-      return k && k.getBoundingClientRect().width === 0; }).length,
+      return k && m.checkVisibility() && k.getBoundingClientRect().width === 0; })
+      .map(m => m.textContent.slice(0, 80)),
     katexErrors: [...document.querySelectorAll(".katex-error")].map(e => e.textContent),
     katexFonts: [...document.fonts].filter(f => f.family.replace(/"/g, "").startsWith("KaTeX"))
       .map(f => [f.family.replace(/"/g, ""), f.status]),
@@ -253,7 +256,9 @@ def test_page_in_browser(server, browser, page):
     assert not exceptions, f"JavaScript errors: {exceptions}"
     assert not report["katexErrors"], f"KaTeX errors: {report['katexErrors']}"
     assert not report["unrendered"], f"math not typeset: {report['unrendered']}"
-    assert not report["invisible"], "typeset math has no width: KaTeX CSS not applied"
+    assert not report["invisible"], (
+        f"typeset math has no width (KaTeX CSS not applied?): {report['invisible']}"
+    )
     if report["maths"]:
         statuses = dict(report["katexFonts"])
         assert statuses.get("KaTeX_Main") == "loaded", f"KaTeX fonts: {report['katexFonts']}"
