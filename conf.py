@@ -48,6 +48,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinxext.opengraph",
     "postmeta",  # docs/_ext/postmeta.py: post header, TLDR, "Cite this page", .ipynb download
+    "pagenumbers",  # docs/_ext/pagenumbers.py: figures numbered from 1 on every page
 ]
 
 root_doc = "index"

@@ -176,3 +176,18 @@ def test_feed_is_dated_by_posts(site):
     assert feed.findtext("a:updated", namespaces=ns) == max(updated)
     for entry in entries:
         assert entry.findtext("a:summary", namespaces=ns), "feed entry without TLDR"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_numbered_from_one_on_each_page(site, page):
+    # Site-wide numbering would make a post's first figure "Fig. 12".
+    numbers = [int(re.search(r"\d+", span.get_text()).group())
+               for span in soup(page).select("figure .caption-number")]
+    assert numbers == list(range(1, len(numbers) + 1)), f"figure numbers on {page}: {numbers}"
+    # and {numref} links show the same numbers as the captions they point to
+    for link in soup(page).select('a.reference.internal[href^="#fig"]'):
+        target = soup(page).find(id=link["href"][1:])
+        caption = target.select_one(".caption-number") if target else None
+        if caption is not None:
+            n = re.search(r"\d+", caption.get_text()).group()
+            assert re.search(rf"\b{n}\b", link.get_text()), (link.get_text(), n)
