@@ -6,11 +6,12 @@ exactly and renders them as equations, figures and linear programs.
 
 Modules: :mod:`~reluineq.network`, :mod:`~reluineq.regions`, :mod:`~reluineq.symbolic`,
 :mod:`~reluineq.latex`, :mod:`~reluineq.check`, :mod:`~reluineq.plot`, :mod:`~reluineq.lp`,
-:mod:`~reluineq.approx`, :mod:`~reluineq.cli`. Each imports sympy, scipy or matplotlib only
-inside the functions that need them, so ``import reluineq`` stays fast.
+:mod:`~reluineq.approx`, :mod:`~reluineq.program`, :mod:`~reluineq.cli`. Each imports sympy,
+scipy or matplotlib only inside the functions that need them, so ``import reluineq`` stays
+fast.
 """
 
-from . import approx, check, latex, lp, plot, symbolic
+from . import approx, check, latex, lp, plot, program, symbolic
 from .check import CheckError, check_expression, check_regions
 from .network import ACTIVATIONS, Layer, Network
 from .regions import TOL, Region, TooManyRegionsError, regions
@@ -30,6 +31,7 @@ __all__ = [
     "latex",
     "lp",
     "plot",
+    "program",
     "regions",
     "symbolic",
 ]
