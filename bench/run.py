@@ -5,6 +5,10 @@ Every tool gets the same seeded network, ``Network.random(widths, seed=0)``, ove
 ``[-2, 2]^d``. The table goes to stdout and, as Markdown, to ``bench/results/latest.md``;
 progress goes to stderr. The exit status is 1 when region counts disagree (a missed time
 target is only reported), 2 when a tool fails.
+
+Then ``lp.py`` (same ``--quick`` and ``--repeat``) times the two routes to the network's
+maximum, one LP per region and one MILP, in a second table (``bench/results/lp-latest.md``);
+its exit status counts when the region counts agree.
 """
 
 from __future__ import annotations
@@ -351,7 +355,8 @@ def warm_up() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help=f"skip brute force and {'-'.join(map(str, LARGEST))}"
+        "--quick", action="store_true",
+        help=f"skip brute force and {'-'.join(map(str, LARGEST))} (and lp.py's 2-16-16-16-1)",
     )
     parser.add_argument(
         "--repeat", type=int, default=5, metavar="N",
@@ -502,13 +507,17 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"written to {args.out}", file=sys.stderr)
+    # The second table: LP per region vs MILP (docs/posts/optimising-is-lp.md).
+    from lp import main as lp_main
+
+    lp_status = lp_main(["--repeat", str(args.repeat)] + (["--quick"] if args.quick else []))
     if disagree:
         print("region counts DISAGREE: exit 1", file=sys.stderr)
         return 1
     if failed:
         print("a tool failed: exit 2", file=sys.stderr)
         return 2
-    return 0
+    return lp_status
 
 
 if __name__ == "__main__":
