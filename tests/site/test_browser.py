@@ -21,9 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-from sitepaths import POSTS, SCREENSHOTS
-
-websockets_sync = pytest.importorskip("websockets.sync.client")
+import websockets.sync.client as websockets_sync
+from sitepaths import POSTS, ROOT, SCREENSHOTS
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -322,3 +321,49 @@ def test_dark_mode_follows_the_reader(server, browser):
     assert theme[:2] == ["auto", "dark"], theme
     red, green, blue = (int(c) for c in theme[2][theme[2].index("(") + 1 : -1].split(",")[:3])
     assert red + green + blue < 200, f"dark mode background is {theme[2]}"
+
+
+# Posts whose source embeds a matplotlib JS/HTML animation.
+ANIMATED = sorted(
+    p for p in POSTS if "to_jshtml" in (ROOT / "docs" / "posts" / f"{p}.md").read_text()
+)
+
+
+def test_some_post_has_an_animation():
+    assert ANIMATED, "the function-approximators post embeds a JS/HTML animation"
+
+
+@pytest.mark.parametrize("post", ANIMATED)
+def test_animation_plays_offline(server, browser, post):
+    """Press play on every embedded matplotlib animation: its frames must change."""
+    tab = browser.open(f"{server}posts/{post}.html")
+    try:
+        seen = tab.evaluate("""
+        (async () => {
+          const results = [];
+          for (const img of document.querySelectorAll("img[id^=_anim_img]")) {
+            const id = img.id.slice("_anim_img".length);
+            const slider = document.getElementById("_anim_slider" + id);
+            const play = [...document.querySelectorAll("button")].find(b =>
+              (b.getAttribute("onclick") || "") === `anim${id}.play_animation()`);
+            const frames = new Set(), values = new Set();
+            play.click();
+            for (let i = 0; i < 60 && frames.size < 3; i++) {
+              await new Promise(r => setTimeout(r, 100));
+              if (img.complete && img.naturalWidth > 0) frames.add(img.src);
+              values.add(slider.value);
+            }
+            results.push({id, frames: frames.size, values: values.size, max: slider.max,
+                          alt: img.alt});
+          }
+          return results;
+        })()
+        """)
+        requests = [e["request"]["url"] for e in tab.events("Network.requestWillBeSent")]
+    finally:
+        tab.close()
+    assert seen, f"no animation player found on {post}"
+    for player in seen:
+        assert player["frames"] >= 3 and player["values"] >= 3, f"animation did not play: {player}"
+        assert int(player["max"]) >= 2 and player["alt"].strip(), player
+    assert all(u.startswith((server, "data:", "blob:")) for u in requests), requests
