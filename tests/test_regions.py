@@ -643,7 +643,7 @@ def test_too_many_regions():
     assert issubclass(TooManyRegionsError, RuntimeError)
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, "10"])
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "10", True, False])
 def test_bad_max_regions(bad):
     with pytest.raises(ValueError, match="max_regions must be a positive integer"):
         regions(CROSSING, SQUARE, max_regions=bad)

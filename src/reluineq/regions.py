@@ -541,7 +541,10 @@ def regions(
             "a sigmoid network has no linear regions: sigmoid is curved everywhere, so no "
             "piece of the input space has an affine map"
         )
-    if max_regions is not None and (not isinstance(max_regions, int) or max_regions < 1):
+    # bool is an int in Python; True must not silently mean a limit of one region.
+    if max_regions is not None and (
+        isinstance(max_regions, bool) or not isinstance(max_regions, int) or max_regions < 1
+    ):
         raise ValueError(f"max_regions must be a positive integer, got {max_regions!r}")
     n = net.n_inputs
     B = as_box(box, n, net.exact)
