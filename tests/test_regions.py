@@ -4,6 +4,7 @@ the two geometric methods against each other, irredundancy, and bad input."""
 from __future__ import annotations
 
 import itertools
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -671,3 +672,29 @@ def test_regions_are_region_objects():
     rs = regions(CROSSING, SQUARE)
     assert all(isinstance(r, Region) for r in rs)
     assert isinstance(rs, list)
+
+
+def _polygon_signature(rs):
+    return sorted((r.pattern, tuple(map(tuple, np.asarray(r.vertices).tolist()))) for r in rs)
+
+
+@pytest.mark.parametrize(
+    "net, box",
+    [
+        (Network.random([2, 8, 8, 1], seed=3), [(-2, 2)] * 2),
+        (Network.random([2, 16, 16, 1], seed=4), [(-1.5, 2.0), (-2.0, 1.0)]),
+        (Network([[[1, 0], [0, 1], [1, 1], [1, -1]], [[1, -1, 2, 1], [-1, 1, 1, -2]], [[1, 2]]],
+                 [[0, 0, -1, Fraction(1, 2)], [0, -1], [0]], ["relu", "relu", "identity"]),
+         [(-2, 2)] * 2),
+    ],
+)
+def test_polygon_split_paths_agree_exactly(monkeypatch, net, box):
+    # Few straddling polygons are split in plain Python, many in one vectorised pass; the
+    # two must produce the very same vertices (same arithmetic), float or exact.
+    module = sys.modules["reluineq.regions"]
+    monkeypatch.setattr(module, "_FEW_POLYGONS", 0)
+    vectorised = regions(net, box)
+    monkeypatch.setattr(module, "_FEW_POLYGONS", 10**9)
+    python = regions(net, box)
+    assert len(vectorised) > 10
+    assert _polygon_signature(vectorised) == _polygon_signature(python)

@@ -191,6 +191,10 @@ def _snap(z: np.ndarray, tol: np.ndarray, exact: bool) -> np.ndarray:
     return np.where(np.abs(z) <= tol, 0.0, z)
 
 
+#: Up to this many candidate polygons, a split runs in plain Python (see _split_few).
+_FEW_POLYGONS = 16
+
+
 def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(start, start + size)`` for every pair, without a loop."""
     offsets = np.cumsum(sizes) - sizes
@@ -254,6 +258,8 @@ class _Polygons:
         cand = np.flatnonzero(~(on | off))
         if len(cand) == 0:
             return cand, side
+        if len(cand) <= _FEW_POLYGONS:
+            return self._split_few(g, cand, tol, side, unit_id)
         sz = self.size[cand]
         idx = _ranges(self.start[cand], sz)
         Xc = self.X[idx]
@@ -311,6 +317,74 @@ class _Polygons:
         self.hi = np.concatenate([self.hi, hi0])
         side[cut] = 1
         return cut, np.concatenate([side, np.zeros(n_cut, dtype=np.int8)])
+
+    def _split_few(
+        self, g: np.ndarray, cand: np.ndarray, tol: np.ndarray, side: np.ndarray, unit_id: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`split` for a handful of candidate polygons, in plain Python.
+
+        A vectorised split costs some forty NumPy calls whatever its size, which dominates
+        when a line crosses only a few polygons (most units of a small network). The
+        arithmetic is the same expression in the same order, so both paths give the same
+        vertices bit for bit.
+        """
+        X, lab, start, size = self.X, self.lab, self.start, self.size
+        cut: list[int] = []
+        halves: tuple[list, list] = ([], [])  # per half: (points, labels) per cut polygon
+        for p in cand.tolist():
+            s0, n = int(start[p]), int(size[p])
+            gx, gy, gb = g[p].tolist()
+            t0 = tol[p]
+            pts = X[s0 : s0 + n].tolist()
+            labs = lab[s0 : s0 + n].tolist()
+            z = [x * gx + y * gy + gb for x, y in pts]
+            if not self.exact:
+                z = [0.0 if abs(v) <= t0 else v for v in z]
+            pos = any(v > 0 for v in z)
+            side[p] = pos
+            if not (pos and any(v < 0 for v in z)):
+                continue
+            cut.append(p)
+            for k, sign in enumerate((1, -1)):
+                out_pts, out_lab = [], []
+                for i in range(n):
+                    j = i + 1 if i + 1 < n else 0
+                    q, qn = sign * z[i], sign * z[j]
+                    if q >= 0:
+                        out_pts.append(pts[i])
+                        # A vertex on the line followed by one outside starts a cut edge.
+                        out_lab.append(labs[i] if (qn >= 0 or q > 0) else unit_id)
+                    if (q > 0 and qn < 0) or (q < 0 and qn > 0):
+                        zi, zj = z[i], z[j]
+                        t = zi / (zi - zj)
+                        (xi, yi), (xj, yj) = pts[i], pts[j]
+                        out_pts.append([xi + t * (xj - xi), yi + t * (yj - yi)])
+                        out_lab.append(unit_id if q > 0 else labs[i])
+                halves[k].append((out_pts, out_lab))
+        cut_ids = np.array(cut, dtype=np.intp)
+        if not cut:
+            return cut_ids, side
+        placed = []
+        for half in halves:
+            pts_all = [pt for pts, _ in half for pt in pts]
+            labs_all = [lb for _, labs in half for lb in labs]
+            at = self._append(np.array(pts_all, dtype=self.X.dtype),
+                              np.array(labs_all, dtype=np.intp))
+            sizes = np.array([len(pts) for pts, _ in half], dtype=np.intp)
+            starts = at + np.cumsum(sizes) - sizes
+            cols = [list(zip(*pts, strict=True)) for pts, _ in half]
+            lo = np.array([[min(c) for c in xy] for xy in cols], dtype=self.X.dtype)
+            hi = np.array([[max(c) for c in xy] for xy in cols], dtype=self.X.dtype)
+            placed.append((starts, sizes, lo, hi))
+        (s1, n1, lo1, hi1), (s0_, n0, lo0, hi0) = placed
+        self.start[cut_ids], self.size[cut_ids] = s1, n1
+        self.lo[cut_ids], self.hi[cut_ids] = lo1, hi1
+        self.start = np.concatenate([self.start, s0_])
+        self.size = np.concatenate([self.size, n0])
+        self.lo = np.concatenate([self.lo, lo0])
+        self.hi = np.concatenate([self.hi, hi0])
+        side[cut_ids] = 1
+        return cut_ids, np.concatenate([side, np.zeros(len(cut), dtype=np.int8)])
 
     def vertices(self, i: int) -> np.ndarray:
         s = self.start[i]
