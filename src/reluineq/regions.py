@@ -308,7 +308,16 @@ class _Polygons:
             lo = np.minimum.reduceat(out_X, pstart - at, axis=0)
             hi = np.maximum.reduceat(out_X, pstart - at, axis=0)
             halves.append((pstart, psize, lo, hi))
-        (s1, n1, lo1, hi1), (s0, n0, lo0, hi0) = halves
+        return self._place(cut, side, *halves)
+
+    def _place(
+        self, cut: np.ndarray, side: np.ndarray, active: tuple, inactive: tuple
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Record the halves of the cut polygons, each ``(starts, sizes, lo, hi)``.
+
+        The active halves keep their polygons' ids, the inactive ones are appended.
+        """
+        (s1, n1, lo1, hi1), (s0, n0, lo0, hi0) = active, inactive
         self.start[cut], self.size[cut] = s1, n1
         self.lo[cut], self.hi[cut] = lo1, hi1
         self.start = np.concatenate([self.start, s0])
@@ -316,7 +325,7 @@ class _Polygons:
         self.lo = np.concatenate([self.lo, lo0])
         self.hi = np.concatenate([self.hi, hi0])
         side[cut] = 1
-        return cut, np.concatenate([side, np.zeros(n_cut, dtype=np.int8)])
+        return cut, np.concatenate([side, np.zeros(len(cut), dtype=np.int8)])
 
     def _split_few(
         self, g: np.ndarray, cand: np.ndarray, tol: np.ndarray, side: np.ndarray, unit_id: int
@@ -376,15 +385,7 @@ class _Polygons:
             lo = np.array([[min(c) for c in xy] for xy in cols], dtype=self.X.dtype)
             hi = np.array([[max(c) for c in xy] for xy in cols], dtype=self.X.dtype)
             placed.append((starts, sizes, lo, hi))
-        (s1, n1, lo1, hi1), (s0_, n0, lo0, hi0) = placed
-        self.start[cut_ids], self.size[cut_ids] = s1, n1
-        self.lo[cut_ids], self.hi[cut_ids] = lo1, hi1
-        self.start = np.concatenate([self.start, s0_])
-        self.size = np.concatenate([self.size, n0])
-        self.lo = np.concatenate([self.lo, lo0])
-        self.hi = np.concatenate([self.hi, hi0])
-        side[cut_ids] = 1
-        return cut_ids, np.concatenate([side, np.zeros(len(cut), dtype=np.int8)])
+        return self._place(cut_ids, side, *placed)
 
     def vertices(self, i: int) -> np.ndarray:
         s = self.start[i]
