@@ -14,6 +14,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -124,6 +125,7 @@ class Chromium:
             [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its helper processes share a group we can end at once
         )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -148,6 +150,11 @@ class Chromium:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        # Chromium's helpers (crash handler, zygotes) can outlive the browser and keep
+        # writing to the profile; end the whole group before the profile is deleted.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def _receive(self, timeout: float) -> dict:
         return json.loads(self.ws.recv(timeout=timeout))
@@ -224,7 +231,10 @@ class Tab:
 
 @pytest.fixture(scope="module")
 def browser():
-    with tempfile.TemporaryDirectory(prefix="site-chromium-") as profile:
+    # A helper process that dies late may still leave a file behind: not a test failure.
+    with tempfile.TemporaryDirectory(
+        prefix="site-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         chromium = Chromium(Path(profile))
         try:
             yield chromium
