@@ -692,9 +692,84 @@ def test_polygon_split_paths_agree_exactly(monkeypatch, net, box):
     # Few straddling polygons are split in plain Python, many in one vectorised pass; the
     # two must produce the very same vertices (same arithmetic), float or exact.
     module = sys.modules["reluineq.regions"]
+    monkeypatch.setattr(module, "_ARRANGEMENT", 0)  # float layers would skip the split
     monkeypatch.setattr(module, "_FEW_POLYGONS", 0)
     vectorised = regions(net, box)
     monkeypatch.setattr(module, "_FEW_POLYGONS", 10**9)
     python = regions(net, box)
     assert len(vectorised) > 10
     assert _polygon_signature(vectorised) == _polygon_signature(python)
+
+
+def _vertex_sets(rs, digits=9):
+    return sorted(
+        (r.pattern, tuple(sorted(map(tuple, np.round(np.asarray(r.vertices, float), digits)))))
+        for r in rs
+    )
+
+
+def _count_arrangements(monkeypatch, module):
+    """Wrap the all-at-once layer cut; count the layers it did and the ones it declined."""
+    calls = {"done": 0, "declined": 0}
+    real = module._arrangement_layer
+
+    def counted(*args):
+        out = real(*args)
+        calls["done" if out is not None else "declined"] += 1
+        return out
+
+    monkeypatch.setattr(module, "_arrangement_layer", counted)
+    return calls
+
+
+@pytest.mark.parametrize("widths, seed, box", [
+    ([2, 5, 1], 0, [(-2, 2)] * 2),
+    ([2, 8, 8, 1], 1, [(-1.5, 2.5), (-2.0, 1.0)]),
+    ([2, 16, 16, 1], 2, [(-2, 2)] * 2),
+    ([2, 12, 12, 12, 2], 3, [(-3, 3)] * 2),
+    ([2, 24, 24, 1], 4, [(-0.5, 0.5)] * 2),
+])
+def test_layer_at_once_equals_unit_by_unit(monkeypatch, widths, seed, box):
+    # The arrangement path and the unit-by-unit split are two computations of the same
+    # regions: same patterns, same polygons (up to rounding and the choice of first vertex).
+    module = sys.modules["reluineq.regions"]
+    net = Network.random(widths, seed=seed)
+    monkeypatch.setattr(module, "_ARRANGEMENT", 0)
+    split = regions(net, box)
+    monkeypatch.setattr(module, "_ARRANGEMENT", 10**12)
+    calls = _count_arrangements(monkeypatch, module)
+    at_once = regions(net, box)
+    assert calls["done"] == len(widths) - 2 and calls["declined"] == 0
+    assert _vertex_sets(at_once) == _vertex_sets(split)
+    for r in at_once:  # counter-clockwise, as the split path stores them
+        v = np.asarray(r.vertices, float)
+        area2 = np.sum(v[:, 0] * np.roll(v[:, 1], -1) - np.roll(v[:, 0], -1) * v[:, 1])
+        assert area2 > 0
+
+
+@pytest.mark.parametrize("name, weights, biases, declined", [
+    # three lines through the origin
+    ("concurrent", [[[1, 0], [0, 1], [1, 1]], [[1, -1, 1]]], [[0, 0, 0], [0]], True),
+    # the same line twice
+    ("duplicate", [[[1, 2], [1, 2], [0, 1]], [[1, 1, -1]]], [[0.5, 0.5, 0.0], [0]], True),
+    # the diagonal, through two corners of the box
+    ("through corners", [[[1, -1], [0.2, 1]], [[1, 1]]], [[0.0, 0.1], [0]], True),
+    # two lines crossing on the box's top edge
+    ("crossing on an edge", [[[1, 0], [1, 1]], [[1, -1]]], [[0.0, -1.0], [0]], True),
+    # lines that touch the box without crossing it: no cut, nothing to decline
+    ("touching a corner", [[[1, 1], [1, -2]], [[1, 1]]], [[-2.0, 0.3], [0]], False),
+    ("along an edge", [[[1, 0], [0.3, 1]], [[1, 1]]], [[1.0, 0.1], [0]], False),
+])
+def test_layer_at_once_declines_degenerate_layers(monkeypatch, name, weights, biases, declined):
+    # Not in general position: the layer is handed to the unit-by-unit split. Either way
+    # the result is the same as with the arrangement switched off.
+    module = sys.modules["reluineq.regions"]
+    net = Network([np.asarray(w, float) for w in weights], biases, ["relu", "identity"])
+    box = [(-1, 1), (-1, 1)]
+    monkeypatch.setattr(module, "_ARRANGEMENT", 0)
+    split = regions(net, box)
+    monkeypatch.setattr(module, "_ARRANGEMENT", 10**12)
+    calls = _count_arrangements(monkeypatch, module)
+    at_once = regions(net, box)
+    assert calls == {"done": int(not declined), "declined": int(declined)}, name
+    assert _vertex_sets(at_once) == _vertex_sets(split)
