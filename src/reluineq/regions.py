@@ -479,6 +479,9 @@ def _arrangement_layer(
         qx = (la[:, 1] * lb[:, 2] - lb[:, 1] * la[:, 2]) / det
         qy = (la[:, 2] * lb[:, 0] - lb[:, 2] * la[:, 0]) / det
         q = np.stack([qx, qy], axis=1)
+        # Crossings well outside the polygon's bounding box are outside it: drop them first.
+        near = np.all((q > geom.lo[pa] - TOL) & (q < geom.hi[pa] + TOL), axis=1)
+        pa, ja, jb, q = pa[near], ja[near], jb[near], q[near]
         # Signed distance of each crossing to each edge of its polygon (positive inside).
         e_start = geom.start[pa]
         e_size = geom.size[pa]
@@ -527,12 +530,20 @@ def _arrangement_layer(
     for lo_bit in range(0, n_out, 62):
         chunk = S[:, lo_bit : lo_bit + 62].astype(np.int64)
         words.append(chunk @ (np.int64(1) << np.arange(chunk.shape[1], dtype=np.int64)))
-    keys = np.stack(words, axis=1)
-    by_key = np.lexsort(keys.T[::-1])
-    ks = keys[by_key]
+    if len(words) == 2 and n_out + P.bit_length() <= 62:
+        # Parent and signs fit in one integer: one argsort instead of a lexsort.
+        ks = (words[0] << n_out) | words[1]
+        by_key = np.argsort(ks)
+        ks = ks[by_key]
+        differs = ks[1:] != ks[:-1]
+    else:
+        keys = np.stack(words, axis=1)
+        by_key = np.lexsort(keys.T[::-1])
+        ks = keys[by_key]
+        differs = (ks[1:] != ks[:-1]).any(axis=1)
     new_cell = np.empty(len(ks), dtype=bool)
     new_cell[0] = True
-    new_cell[1:] = (ks[1:] != ks[:-1]).any(axis=1)
+    new_cell[1:] = differs
     cell_sorted = np.cumsum(new_cell) - 1
     cell_of = np.empty(len(ks), dtype=np.intp)
     cell_of[by_key] = cell_sorted
@@ -546,7 +557,8 @@ def _arrangement_layer(
     cx = np.bincount(cell_of, P_inc[:, 0], n_cells) / cnt
     cy = np.bincount(cell_of, P_inc[:, 1], n_cells) / cnt
     ang = np.arctan2(P_inc[:, 1] - cy[cell_of], P_inc[:, 0] - cx[cell_of])
-    order = np.lexsort((ang, cell_of))
+    # Cell id plus the angle as a fraction of a turn: one argsort orders cells and corners.
+    order = np.argsort(cell_of + (ang + np.pi) / (2 * np.pi + 1e-9))
     P_sorted = P_inc[order]
     T = tight_a[inc][order]
     c_first = np.cumsum(cnt) - cnt
