@@ -454,11 +454,18 @@ def _arrangement_layer(
     last = first + size - 1
     nxt[last] = first
     cross = (Z * Z[:, nxt]) < 0                     # (n_out, V): edge v -> next(v) crossed
-    j_b, v_b = np.nonzero(cross)
+    j_b, v_b = np.nonzero(cross)                    # sorted by unit, polygon, edge
     if len(j_b):
         zi, zj = Z[j_b, v_b], Z[j_b, nxt[v_b]]
         t = zi / (zi - zj)
-        pts.append(X[v_b] + t[:, None] * (X[nxt[v_b]] - X[v_b]))
+        ends = X[v_b] + t[:, None] * (X[nxt[v_b]] - X[v_b])
+        # A straddling line enters and leaves a convex polygon once: its chord is two
+        # consecutive rows, which the crossings of two lines are tested against below.
+        chord_key = j_b * P + par_v[v_b]
+        if len(j_b) % 2 or (chord_key[0::2] != chord_key[1::2]).any():
+            return None
+        chord_key = chord_key[0::2]
+        pts.append(ends)
         par.append(par_v[v_b])
         tight.append(np.stack([lab[v_b], unit0 + j_b], axis=1))
         free.append(np.stack([j_b, np.full(len(j_b), -1)], axis=1))
@@ -479,26 +486,17 @@ def _arrangement_layer(
         qx = (la[:, 1] * lb[:, 2] - lb[:, 1] * la[:, 2]) / det
         qy = (la[:, 2] * lb[:, 0] - lb[:, 2] * la[:, 0]) / det
         q = np.stack([qx, qy], axis=1)
-        # Crossings well outside the polygon's bounding box are outside it: drop them first.
-        near = np.all((q > geom.lo[pa] - TOL) & (q < geom.hi[pa] + TOL), axis=1)
-        pa, ja, jb, q = pa[near], ja[near], jb[near], q[near]
-        # Signed distance of each crossing to each edge of its polygon (positive inside).
-        e_start = geom.start[pa]
-        e_size = geom.size[pa]
-        rows = np.repeat(np.arange(len(pa)), e_size)
-        ev = _ranges(e_start, e_size)
-        e_first = np.cumsum(e_size) - e_size
-        e_next = np.arange(len(ev)) + 1
-        e_next[e_first + e_size - 1] = e_first
-        A0 = geom.X[ev]
-        A1 = geom.X[ev[e_next]]
-        d = A1 - A0
-        cr = d[:, 0] * (q[rows, 1] - A0[:, 1]) - d[:, 1] * (q[rows, 0] - A0[:, 0])
-        dist = cr / np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2)
-        inside_min = np.minimum.reduceat(dist, e_first) if len(dist) else dist
-        if (np.abs(inside_min) <= TOL).any():
+        # The crossing lies on line ja: it is inside the polygon when it lies inside that
+        # line's chord, measured as distances from the chord's two ends.
+        m = 2 * np.searchsorted(chord_key, ja * P + pa)
+        e1, e2 = ends[m], ends[m + 1]
+        d = e2 - e1
+        length = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2)
+        along = ((q[:, 0] - e1[:, 0]) * d[:, 0] + (q[:, 1] - e1[:, 1]) * d[:, 1]) / length
+        margin = np.minimum(along, length - along)
+        if (np.abs(margin) <= TOL).any():
             return None                             # a crossing on an edge or a corner
-        keep = inside_min > 0
+        keep = margin > 0
         pts.append(q[keep])
         par.append(pa[keep])
         tight.append(np.stack([unit0 + ja[keep], unit0 + jb[keep]], axis=1))
@@ -508,13 +506,15 @@ def _arrangement_layer(
     tight_a = np.concatenate(tight)
     free_a = np.concatenate(free)
     # Signs of every line at every corner; exactly the free units may be zero there.
-    gc = G[:, par_a, :]
-    Zc = gc[:, :, 0] * pts_a[:, 0] + gc[:, :, 1] * pts_a[:, 1] + gc[:, :, 2]
-    zero = np.abs(Zc) <= tol[:, par_a]
+    # Corner-major layout: gathering whole rows is cheaper than a middle axis.
+    gc = np.ascontiguousarray(np.moveaxis(G, 1, 0))[par_a]          # (corners, n_out, 3)
+    Zc = gc[:, :, 0] * pts_a[:, :1] + gc[:, :, 1] * pts_a[:, 1:] + gc[:, :, 2]
+    st = np.ascontiguousarray(straddle.T)[par_a]
+    zero = np.abs(Zc) <= np.ascontiguousarray(tol.T)[par_a]
     n_free = (free_a >= 0).sum(axis=1)
-    if (zero & straddle[:, par_a]).sum(axis=0).tolist() != n_free.tolist():
+    if ((zero & st).sum(axis=1) != n_free).any():
         return None                                 # three lines through a point, or two coincide
-    sign = np.where(straddle[:, par_a], Zc > 0, bits_parent[:, par_a]).T.astype(np.int8)
+    sign = np.where(st, Zc > 0, np.ascontiguousarray(bits_parent.T)[par_a]).astype(np.int8)
     # -- cells: each corner once per combination of its free units' signs -------------------
     combos = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=np.int8)
     reps = 1 << n_free
