@@ -521,10 +521,9 @@ def _arrangement_layer(
     inc = np.repeat(np.arange(len(pts_a)), reps)
     k = _ranges(np.zeros(len(pts_a), dtype=np.intp), reps)
     S = sign[inc]
-    for col in range(2):
-        f = free_a[inc, col]
-        has = f >= 0
-        S[np.flatnonzero(has), f[has]] = combos[k[has], col]
+    f = free_a[inc]
+    rows, cols = np.nonzero(f >= 0)
+    S[rows, f[rows, cols]] = combos[k[rows], cols]
     # Cell key: the parent, then the sign vector packed 62 bits to a word; one lexsort.
     words = [par_a[inc].astype(np.int64)]
     for lo_bit in range(0, n_out, 62):
