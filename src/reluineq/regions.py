@@ -200,6 +200,17 @@ _ARRANGEMENT = 200_000
 _FEW_POLYGONS = 16
 
 
+def _ring_next(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Index of the next item in each ring of consecutive items, the last wrapping to the first.
+
+    >>> _ring_next(np.array([0, 3]), np.array([3, 2])).tolist()
+    [1, 2, 0, 4, 3]
+    """
+    nxt = np.arange(int(sizes.sum())) + 1
+    nxt[starts + sizes - 1] = starts
+    return nxt
+
+
 def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(start, start + size)`` for every pair, without a loop."""
     offsets = np.cumsum(sizes) - sizes
@@ -285,8 +296,7 @@ class _Polygons:
         n_cut = len(cut)
         cstarts = np.cumsum(sizes) - sizes
         pc = np.repeat(np.arange(n_cut), sizes)
-        nxt = np.arange(len(zc)) + 1
-        nxt[cstarts + sizes - 1] = cstarts
+        nxt = _ring_next(cstarts, sizes)
         zn, Xn = zc[nxt], Xc[nxt]
         halves = []
         for sign in (1, -1):
@@ -428,31 +438,26 @@ def _arrangement_layer(
     gp = G[:, par_v, :]                             # (n_out, V, 3): each vertex's lines
     norm = np.sqrt(G[:, :, 0] ** 2 + G[:, :, 1] ** 2)   # (n_out, P)
     tol = TOL * norm
-    Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
-    tol_v = tol[:, par_v]
-    Z = np.where(np.abs(Z) <= tol_v, 0.0, Z)
-    offs = start.copy()
-    offs[:] = np.cumsum(size) - size
-    pos = np.logical_or.reduceat(Z > 0, offs, axis=1)      # (n_out, P)
-    neg = np.logical_or.reduceat(Z < 0, offs, axis=1)
+    Z = _snap(gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2], tol[:, par_v], False)
+    first = np.cumsum(size) - size                  # each polygon's first vertex in vid
+    last = first + size - 1
+    pos = np.logical_or.reduceat(Z > 0, first, axis=1)     # (n_out, P)
+    neg = np.logical_or.reduceat(Z < 0, first, axis=1)
     straddle = pos & neg
     # A straddling line through a corner is not general position.
-    if (np.abs(Z) == 0)[straddle[:, par_v]].any():
+    if (Z == 0)[straddle[:, par_v]].any():
         return None
     bits_parent = pos & ~neg                        # the side of lines that miss the polygon
     # -- corners of the cells -------------------------------------------------------------
     # (a) the polygons' own corners: tight at the two edges that meet there.
     prev = np.arange(len(vid)) - 1
-    first = np.cumsum(size) - size
-    prev[first] = first + size - 1
+    prev[first] = last                              # the ring backwards
     pts = [X]
     par = [par_v]
     tight = [np.stack([lab[prev], lab], axis=1)]
     free: list[np.ndarray] = [np.full((len(vid), 2), -1)]  # units whose sign is free there
     # (b) a straddling line crossing an edge.
-    nxt = np.arange(len(vid)) + 1
-    last = first + size - 1
-    nxt[last] = first
+    nxt = _ring_next(first, size)
     cross = (Z * Z[:, nxt]) < 0                     # (n_out, V): edge v -> next(v) crossed
     j_b, v_b = np.nonzero(cross)                    # sorted by unit, polygon, edge
     if len(j_b):
@@ -561,8 +566,7 @@ def _arrangement_layer(
     P_sorted = P_inc[order]
     T = tight_a[inc][order]
     c_first = np.cumsum(cnt) - cnt
-    nx = np.arange(len(order)) + 1
-    nx[c_first + cnt - 1] = c_first
+    nx = _ring_next(c_first, cnt)
     Tn = T[nx]
     common = np.where((T[:, 0] == Tn[:, 0]) | (T[:, 0] == Tn[:, 1]), T[:, 0],
                       np.where((T[:, 1] == Tn[:, 0]) | (T[:, 1] == Tn[:, 1]), T[:, 1], -1))
@@ -723,6 +727,43 @@ def _rank(rows: np.ndarray, exact: bool) -> int:
     return rank
 
 
+def _too_many(max_regions: int, where: str) -> str:
+    return (f"more than max_regions={max_regions} regions after {where}; raise the limit "
+            "or shrink the box")
+
+
+def _split_layer(
+    geom: _Polygons | _Polytopes, G: np.ndarray, unit0: int, max_regions: int | None, li: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split every region by each of a ReLU layer's hyperplanes in turn, in place.
+
+    Returns each region's parent among the regions before the layer (``origin``) and its
+    bits for the layer's units.
+    """
+    n_out = G.shape[0]
+    origin = np.arange(geom.count)
+    sides, cuts, before = [], [], []
+    for j in range(n_out):
+        before.append(len(origin))
+        cut, side = geom.split(G[j], origin, unit0 + j)
+        if len(cut):
+            origin = np.concatenate([origin, origin[cut]])
+        sides.append(side)
+        cuts.append(cut)
+        if max_regions is not None and geom.count > max_regions:
+            raise TooManyRegionsError(_too_many(max_regions, f"unit {j} of layer {li}"))
+    # Each region's bit for unit j is that of its ancestor right after unit j split;
+    # walking back through the cuts finds it without copying the bits at every unit.
+    bits = np.empty((geom.count, n_out), dtype=np.int8)
+    ids = np.arange(geom.count)
+    for j in reversed(range(n_out)):
+        bits[:, j] = sides[j][ids]
+        born = ids >= before[j]
+        if born.any():
+            ids = np.where(born, cuts[j][np.where(born, ids - before[j], 0)], ids)
+    return origin, bits
+
+
 def regions(
     net: Network,
     box: Iterable[Any],
@@ -823,7 +864,6 @@ def regions(
         raise ValueError(f"unknown method {method!r}; expected 'auto', 'polygon' or 'vertex'")
 
     enum = _Enumeration(net, B)
-    enum.geometry = geom
     dtype = object if net.exact else float
     # H maps x to the current layer's input h, unit-major: on region r,
     # h_k = H[k, r, :n] . x + H[k, r, n]. Unit-major makes each layer one matrix product.
@@ -841,49 +881,17 @@ def regions(
         if layer.activation == "identity":
             H = G
             continue
+        unit0 = 2 * n + first_unit
+        done = None
         if (isinstance(geom, _Polygons) and not net.exact
                 and layer.n_out * int(geom.size.sum()) <= _ARRANGEMENT):
-            done = _arrangement_layer(geom, G, 2 * n + first_unit)
-            if done is not None:
-                geom, origin, bits = done
-                enum.geometry = geom
-                if max_regions is not None and geom.count > max_regions:
-                    raise TooManyRegionsError(
-                        f"more than max_regions={max_regions} regions after layer {li}; "
-                        "raise the limit or shrink the box"
-                    )
-                enum.relu_layers.append(
-                    {"layer": li, "first": first_unit, "maps": G, "origin": origin,
-                     "bits": bits, "k": len(enum.relu_layers)}
-                )
-                first_unit += layer.n_out
-                H = np.take(G, origin, axis=1)
-                H *= bits.T[:, :, None]
-                continue
-        # ReLU: split every region by each unit's hyperplane in turn.
-        origin = np.arange(geom.count)
-        sides, cuts, before = [], [], []
-        for j in range(layer.n_out):
-            before.append(len(origin))
-            cut, side = geom.split(G[j], origin, 2 * n + first_unit + j)
-            if len(cut):
-                origin = np.concatenate([origin, origin[cut]])
-            sides.append(side)
-            cuts.append(cut)
+            done = _arrangement_layer(geom, G, unit0)
+        if done is not None:
+            geom, origin, bits = done
             if max_regions is not None and geom.count > max_regions:
-                raise TooManyRegionsError(
-                    f"more than max_regions={max_regions} regions after unit {j} of layer "
-                    f"{li}; raise the limit or shrink the box"
-                )
-        # Each region's bit for unit j is that of its ancestor right after unit j split;
-        # walking back through the cuts finds it without copying the bits at every unit.
-        bits = np.empty((geom.count, layer.n_out), dtype=np.int8)
-        ids = np.arange(geom.count)
-        for j in reversed(range(layer.n_out)):
-            bits[:, j] = sides[j][ids]
-            born = ids >= before[j]
-            if born.any():
-                ids = np.where(born, cuts[j][np.where(born, ids - before[j], 0)], ids)
+                raise TooManyRegionsError(_too_many(max_regions, f"layer {li}"))
+        else:
+            origin, bits = _split_layer(geom, G, unit0, max_regions, li)
         enum.relu_layers.append(
             {"layer": li, "first": first_unit, "maps": G, "origin": origin, "bits": bits,
              "k": len(enum.relu_layers)}
@@ -892,6 +900,7 @@ def regions(
         # Python ints, so that Fractions multiply exactly in an exact network.
         H = np.take(G, origin, axis=1)
         H *= (bits.astype(object) if net.exact else bits).T[:, :, None]
+    enum.geometry = geom  # the arrangement replaces it, the split grows it in place
     # Ancestors of the final regions at each ReLU layer's start, and their patterns.
     count = geom.count
     chain = np.arange(count)
