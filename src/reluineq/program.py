@@ -38,7 +38,7 @@ and no test is printed for it.
 from __future__ import annotations
 
 import keyword
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -248,6 +248,17 @@ def _n_inputs(node: Node) -> int:
     return len(node.coef) if isinstance(node, Test) else len(node.coef[0])
 
 
+def _walk(node: Node) -> Iterator[tuple[Node, int]]:
+    """Every node with its depth, ``on`` sub-programs before ``off`` (the text's order)."""
+    _check_node(node)
+    stack: list[tuple[Node, int]] = [(node, 0)]
+    while stack:
+        top, d = stack.pop()
+        yield top, d
+        if isinstance(top, Test):
+            stack += [(top.off, d + 1), (top.on, d + 1)]
+
+
 def leaves(node: Node) -> list[Leaf]:
     """The leaves of a program, ``on`` branches before ``off`` (the order of its text).
 
@@ -259,41 +270,17 @@ def leaves(node: Node) -> list[Leaf]:
     >>> [(leaf.coef, leaf.const) for leaf in leaves(compile_network(net, [(-1, 1)]))]
     [(((Fraction(1, 1),),), (Fraction(0, 1),)), (((Fraction(0, 1),),), (Fraction(0, 1),))]
     """
-    _check_node(node)
-    out: list[Leaf] = []
-    stack = [node]
-    while stack:
-        top = stack.pop()
-        if isinstance(top, Leaf):
-            out.append(top)
-        else:
-            stack += [top.off, top.on]
-    return out
+    return [top for top, _ in _walk(node) if isinstance(top, Leaf)]
 
 
 def n_tests(node: Node) -> int:
     """The number of tests (``if`` statements) of a program; a leaf has none."""
-    _check_node(node)
-    count, stack = 0, [node]
-    while stack:
-        top = stack.pop()
-        if isinstance(top, Test):
-            count += 1
-            stack += [top.on, top.off]
-    return count
+    return sum(isinstance(top, Test) for top, _ in _walk(node))
 
 
 def depth(node: Node) -> int:
     """The most tests on a path from the root to a leaf; a leaf has depth 0."""
-    _check_node(node)
-    deepest, stack = 0, [(node, 0)]
-    while stack:
-        top, d = stack.pop()
-        if isinstance(top, Test):
-            stack += [(top.on, d + 1), (top.off, d + 1)]
-        else:
-            deepest = max(deepest, d)
-    return deepest
+    return max(d for top, d in _walk(node) if isinstance(top, Leaf))
 
 
 def evaluate(node: Node, x: Any) -> np.ndarray:
@@ -323,7 +310,7 @@ def evaluate(node: Node, x: Any) -> np.ndarray:
     if not np.all(np.isfinite(X)):
         raise ValueError("input contains NaN or infinite values")
     X = X[None, :] if single else X
-    n_out = len(leaves(node)[0].const)
+    n_out = len(next(top for top, _ in _walk(node) if isinstance(top, Leaf)).const)
     out = np.empty((len(X), n_out))
     # Each test splits the batch in two, so every point is routed once per test it meets.
     stack = [(node, np.arange(len(X)))]
