@@ -12,19 +12,14 @@ disagree, 2 when a route fails.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import gc
-import os
-import platform
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 # bench/ is on sys.path: it is this script's directory, and run.py puts it there.
-from run import cpu_name, sig3, source_state, table, version
+from report import header_line, parse_args, publish, sig3, source_state, table, version
 
 from reluineq import Network
 from reluineq.lp import Optimum, optimize, optimize_by_regions
@@ -117,19 +112,11 @@ def warm_up() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help=f"skip {'-'.join(map(str, LARGEST))}")
-    parser.add_argument("--repeat", type=int, default=3, metavar="N",
-                        help="timed runs per route and network, best kept (default 3)")
-    parser.add_argument(
-        "--out", type=Path,
-        default=Path(__file__).resolve().parent / "results" / "lp-latest.md",
-        help="Markdown copy of the table (default bench/results/lp-latest.md)",
+    args = parse_args(
+        argv, __doc__.splitlines()[0], out="lp-latest.md",
+        quick=f"skip {'-'.join(map(str, LARGEST))}", repeat_default=3,
+        repeat_help="timed runs per route and network, best kept (default 3)",
     )
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
 
     nets = [w for w in NETWORKS if not (args.quick and w == LARGEST)]
     started = time.perf_counter()
@@ -185,9 +172,6 @@ def main(argv: list[str] | None = None) -> int:
     header = ["network", "optimum", "regions (= LPs)", "LP route s", "binaries",
               "B&B nodes", "MILP s", "ratio LP / MILP"]
     body = table(rows, header, right={1, 2, 3, 4, 5, 6, 7})
-    given = sys.argv[1:] if argv is None else argv
-    command = " ".join(["bench/lp.py", *given]) + ("" if given else " (defaults)")
-    when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     verdict = (
         "the two routes agree on every network"
         if not disagree else "the two routes DISAGREE (see Problems below)"
@@ -195,10 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# reluineq: maximum over a box, one LP per region vs one MILP",
         "",
-        f"{when}; {cpu_name()}, {os.cpu_count()} CPUs; Python {platform.python_version()}, "
-        f"NumPy {version('numpy')}, SciPy {version('scipy')} (HiGHS); "
-        f"reluineq {version('reluineq')} at {source_state()}. "
-        f"Command: `{command}`; {elapsed:.0f} s in all.",
+        header_line("bench/lp.py", argv, elapsed,
+                    f" (HiGHS); reluineq {version('reluineq')} at {source_state()}"),
         "",
         f"Networks: `Network.random(widths, seed={SEED})` (uniform ±1/√fan_in, as PyTorch); "
         f"box [-{HALF:g}, {HALF:g}]^d; the output maximised.",
@@ -223,11 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if problems:
         lines += ["", "Problems:", "", *(f"- {p}" for p in problems)]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"written to {args.out}", file=sys.stderr)
+    publish("\n".join(lines) + "\n", args.out)
     if disagree:
         print("the two routes' optima DISAGREE: exit 1", file=sys.stderr)
         return 1

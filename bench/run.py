@@ -13,20 +13,14 @@ its exit status counts when the region counts agree.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import datetime as dt
 import gc
-import math
 import os
-import platform
-import subprocess
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +37,7 @@ with warnings.catch_warnings():
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from brute import RADIUS, brute_force_patterns
+from report import header_line, parse_args, publish, sig3, source_state, table, version
 
 # affinitree's Rust bindings reach for numpy.core, which NumPy 2 deprecates; harmless here.
 warnings.filterwarnings("ignore", "numpy.core.multiarray is deprecated", DeprecationWarning)
@@ -286,63 +281,8 @@ def judge(net: Network, ref: Cell, cell: Cell) -> tuple[str, bool, str]:
 # -- output ------------------------------------------------------------------------------
 
 
-def sig3(x: float) -> str:
-    """Three significant digits without an exponent: 0.000143, 0.0413, 3.78, 34.8."""
-    if not math.isfinite(x) or x <= 0:
-        return f"{x:g}"
-    digits = max(0, 2 - math.floor(math.log10(x)))
-    return f"{x:.{digits}f}"
-
-
 def rate(x: float) -> str:
     return f"{x:,.0f}" if x >= 100 else sig3(x)
-
-
-def table(rows: list[list[str]], header: list[str], right: set[int]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ) + " |"
-
-    sep = "|" + "|".join(
-        "-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)
-    ) + "|"
-    return "\n".join([line(header), sep, *(line(r) for r in rows)])
-
-
-def version(pkg: str) -> str:
-    try:
-        return metadata.version(pkg)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
-def cpu_name() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
-def source_state() -> str:
-    """The commit measured, and whether the library's sources differ from it."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
-            text=True, check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src"], cwd=root, capture_output=True,
-            text=True, check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "commit unknown"
-    return f"commit {head}" + (" with uncommitted changes in src/" if dirty else "")
 
 
 def warm_up() -> None:
@@ -353,23 +293,13 @@ def warm_up() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick", action="store_true",
-        help=f"skip brute force and {'-'.join(map(str, LARGEST))} (and lp.py's 2-16-16-16-1)",
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=5, metavar="N",
-        help=f"at most N timed runs per tool and network, best kept (default 5; a tool "
+    args = parse_args(
+        argv, __doc__.splitlines()[0], out="latest.md",
+        quick=f"skip brute force and {'-'.join(map(str, LARGEST))} (and lp.py's 2-16-16-16-1)",
+        repeat_default=5,
+        repeat_help=f"at most N timed runs per tool and network, best kept (default 5; a tool "
         f"stops repeating once {BUDGET:g} s are spent)",
     )
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent / "results" / "latest.md",
-        help="Markdown copy of the table (default bench/results/latest.md)",
-    )
-    args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
 
     nets = [w for w in NETWORKS if not (args.quick and w == LARGEST)]
     started = time.perf_counter()
@@ -455,17 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     verdict = (
         "all region counts agree" if n_dis == 0 else f"{n_dis} region count(s) DISAGREE"
     )
-    given = sys.argv[1:] if argv is None else argv
-    command = " ".join(["bench/run.py", *given]) + ("" if given else " (defaults)")
-    when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     lines = [
         "# reluineq region-enumeration benchmark",
         "",
-        f"{when}; {cpu_name()}, {os.cpu_count()} CPUs; Python {platform.python_version()}, "
-        f"NumPy {version('numpy')}, SciPy {version('scipy')}; reluineq {version('reluineq')}, "
-        f"regioncam {version('regioncam')}, affinitree {affinitree.__version__}; "
-        f"reluineq at {source_state()}. "
-        f"Command: `{command}`; {elapsed:.0f} s in all.",
+        header_line(
+            "bench/run.py", argv, elapsed,
+            f"; reluineq {version('reluineq')}, regioncam {version('regioncam')}, "
+            f"affinitree {affinitree.__version__}; reluineq at {source_state()}",
+        ),
         "",
         f"Networks: `Network.random(widths, seed={SEED})` (uniform ±1/√fan_in, as PyTorch), "
         f"the same weights for every tool; box [-{HALF:g}, {HALF:g}]^d.",
@@ -502,11 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if notes:
         lines += ["", "Count details:", "", *(f"- {n}" for n in notes)]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"written to {args.out}", file=sys.stderr)
+    publish("\n".join(lines) + "\n", args.out)
     # The second table: LP per region vs MILP (docs/posts/optimising-is-lp.md).
     from lp import main as lp_main
 
