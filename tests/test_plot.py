@@ -420,3 +420,41 @@ def test_importing_the_module_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def _tiny_animation():
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(2, 1.5), dpi=40)
+    (line,) = ax.plot([], [])
+    ax.set(xlim=(0, 1), ylim=(0, 3))
+
+    def draw(i):
+        line.set_data([0, 1], [i, i])
+        return (line,)
+
+    return FuncAnimation(fig, draw, frames=3, interval=100)
+
+
+def test_animation_html_is_offline_and_reproducible():
+    import re
+
+    first = P.animation_html(_tiny_animation(), "demo_1", 'Three "frames" & a line')
+    again = P.animation_html(_tiny_animation(), "demo_1", 'Three "frames" & a line')
+    assert first == again, "two renderings of the same animation must be identical"
+    assert not re.search(r"https?:|<link|<script[^>]*src=", first)
+    assert "fa fa-" not in first and not re.search(r"[0-9a-f]{32}", first)
+    assert '<img id="_anim_img_demo_1" alt="Three &quot;frames&quot; &amp; a line"' in first
+    assert "anim_demo_1.play_animation()" in first
+    assert first.count("data:image/png;base64") == 3
+
+
+@pytest.mark.parametrize("name, alt, message", [
+    ("has space", "ok", "name must be"),
+    ("", "ok", "name must be"),
+    ("ok", "  ", "alt must describe"),
+])
+def test_animation_html_bad_input(name, alt, message):
+    # Checked before the animation is rendered (so any object stands in for it).
+    with pytest.raises(ValueError, match=message):
+        P.animation_html(object(), name, alt)

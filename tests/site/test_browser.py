@@ -333,9 +333,9 @@ def test_dark_mode_follows_the_reader(server, browser):
     assert red + green + blue < 200, f"dark mode background is {theme[2]}"
 
 
-# Posts whose source embeds a matplotlib JS/HTML animation.
+# Posts whose source embeds a matplotlib JS/HTML animation (through plot.animation_html).
 ANIMATED = sorted(
-    p for p in POSTS if "to_jshtml" in (ROOT / "docs" / "posts" / f"{p}.md").read_text()
+    p for p in POSTS if "animation_html(" in (ROOT / "docs" / "posts" / f"{p}.md").read_text()
 )
 
 
