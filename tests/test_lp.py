@@ -242,11 +242,27 @@ def test_latex_rendering_floats():
     tex = encode(net, [(-1, 1), (-1, 1)]).to_latex(precision=2)
     assert tex.startswith("\\begin{aligned}\n") and tex.endswith("\n\\end{aligned}")
     assert tex.count("\\in \\{0, 1\\}") == 3
-    assert "0.19 x_{1} - 0.33 x_{2} + 0.15" in tex  # weights rounded to 2 decimals
+    assert "0.19 x_{1} - 0.33 x_{2} + 0.15" in tex  # weights to 2 significant digits
     with pytest.raises(ValueError, match="precision"):
         to_latex(encode(net, [(-1, 1), (-1, 1)]), precision=-1)
     with pytest.raises(TypeError, match="MILP"):
         to_latex("not a milp")
+
+
+def test_latex_keeps_small_terms_and_reads_precision_as_significant_digits():
+    # A weight of 0.0004 is no term to drop: the text shows it, and so must the LaTeX.
+    net = Network([[[0.0004, 1.0], [123.456, 1.0]], [[1.0, 1.0]]], [[0.0, 0.0], [0.0]],
+                  ["relu", "identity"])
+    milp = encode(net, [(-1, 1), (-1, 1)], bounds="interval")
+    assert "z1_1 - 0.0004 x1 - x2 = 0" in milp.to_text()
+    tex = to_latex(milp)
+    assert "z^{(1)}_{1} &= 0.0004 x_{1} + x_{2}" in tex
+    # precision counts significant digits, as in reluineq.latex: 123.456 is 123 at 3.
+    assert "z^{(1)}_{2} &= 123 x_{1} + x_{2}" in tex
+    # The big-M of the first unit is U = 1.0004: 1 at 3 digits, 1.0004 at 5.
+    assert "\\le z^{(1)}_{1} + 1.0004\\,(1 - a^{(1)}_{1})" in to_latex(milp, precision=5)
+    assert "\\le 1.0004\\, a^{(1)}_{1}" in to_latex(milp, precision=5)
+    assert "z^{(1)}_{2} &= 123.46 x_{1} + x_{2}" in to_latex(milp, precision=5)
 
 
 def test_latex_renders_in_katex():

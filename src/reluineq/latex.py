@@ -29,7 +29,8 @@ __all__ = [
 _ENVIRONMENTS = ("cases", "aligned")
 
 
-def _check_precision(precision: Any) -> int:
+def check_precision(precision: Any) -> int:
+    """``precision`` (significant digits) as an ``int``, or ``ValueError`` naming it."""
     if not isinstance(precision, numbers.Integral) or isinstance(precision, bool) or precision < 1:
         raise ValueError(f"precision must be a positive integer, got {precision!r}")
     return int(precision)
@@ -68,7 +69,7 @@ def number(value: Any, precision: int = 3, *, plain: bool = False) -> str:
     >>> number(1.5e-7, precision=2), number(Fraction(3, 4), plain=True)
     ('1.5 \\\\times 10^{-7}', '3/4')
     """
-    precision = _check_precision(precision)
+    precision = check_precision(precision)
     q = _exact(value)
     if q is not None:
         if q.denominator == 1:
@@ -221,7 +222,7 @@ def inequality_lines(
     >>> inequality_lines(r, plain=True, box=False)
     ['x1 - 2*x2 + 1/2 >= 0', 'x1 + x2 - 1 <= 0']
     """
-    precision = _check_precision(precision)
+    precision = check_precision(precision)
     n = np.shape(region.M)[1]
     names = _symbol_names(n, symbols, plain)
     lines: list[str] = []
@@ -358,7 +359,7 @@ def affine_map(
     \\begin{bmatrix} x_{1} \\\\ x_{2} \\end{bmatrix}
     + \\begin{bmatrix} \\frac{1}{2} \\\\ 0 \\end{bmatrix}
     """
-    precision = _check_precision(precision)
+    precision = check_precision(precision)
     M, d = np.asarray(region.M), np.asarray(region.d)
     names = _symbol_names(M.shape[1], symbols, False)
     if form == "matrix":
@@ -416,7 +417,7 @@ def piecewise(
     """
     if not isinstance(net, Network):
         raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
-    precision = _check_precision(precision)
+    precision = check_precision(precision)
     if len(regions) == 0:
         raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
     if output is None:
@@ -488,7 +489,7 @@ def layer_equations(
     """
     if not isinstance(net, Network):
         raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
-    precision = _check_precision(precision)
+    precision = check_precision(precision)
     L = len(net.layers)
     if layer is not None and (
         not isinstance(layer, numbers.Integral) or isinstance(layer, bool) or not -L <= layer < L

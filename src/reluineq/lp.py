@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .latex import check_precision, linear, number
 from .network import Network, as_box
 
 __all__ = [
@@ -457,41 +458,6 @@ def _linear_text(named: dict[str, Any]) -> str:
     return " ".join(parts) if parts else "0"
 
 
-def _num_tex(v: Any, precision: int) -> str:
-    """A number in LaTeX: ``\\frac{p}{q}`` for a fraction, rounded otherwise."""
-    if isinstance(v, Fraction):
-        if v.denominator == 1:
-            return str(v.numerator)
-        sign = "-" if v < 0 else ""
-        return f"{sign}\\frac{{{abs(v.numerator)}}}{{{v.denominator}}}"
-    text = f"{float(v):.{precision}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _is_one(c: Any, precision: int) -> bool:
-    return _num_tex(abs(c), precision) == "1"
-
-
-def _affine_tex(terms: list[tuple[Any, str]], const: Any, precision: int) -> str:
-    """``c1 v1 + c2 v2 + const`` with unit coefficients and zero terms left out."""
-    out = ""
-    for c, tex in terms:
-        if _num_tex(c, precision) == "0":
-            continue
-        mag = "" if _is_one(c, precision) else _num_tex(abs(c), precision) + " "
-        if not out:
-            out = ("-" if c < 0 else "") + mag + tex
-        else:
-            out += (" - " if c < 0 else " + ") + mag + tex
-    k = _num_tex(const, precision)
-    if k != "0" or not out:
-        if not out:
-            out = k
-        else:
-            out += (" - " + _num_tex(abs(const), precision)) if const < 0 else (" + " + k)
-    return out
-
-
 def to_latex(milp: MILP, precision: int = 3) -> str:
     r"""The constraint system as a KaTeX-ready ``aligned`` block.
 
@@ -505,7 +471,8 @@ def to_latex(milp: MILP, precision: int = 3) -> str:
     milp
         From :func:`encode`.
     precision
-        Decimals for float coefficients; exact networks print fractions.
+        Significant digits of float coefficients, as in :func:`reluineq.latex.number`;
+        exact networks print fractions. A non-zero coefficient is never rounded away.
 
     Returns
     -------
@@ -534,11 +501,10 @@ def to_latex(milp: MILP, precision: int = 3) -> str:
     """
     if not isinstance(milp, MILP):
         raise TypeError(f"expected a MILP from encode(), got {type(milp).__name__}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 0:
-        raise ValueError(f"precision must be a non-negative integer, got {precision!r}")
+    precision = check_precision(precision)
     V = milp.variables
     lines = [
-        f"{v.latex} &\\in [{_num_tex(v.lower, precision)}, {_num_tex(v.upper, precision)}]"
+        f"{v.latex} &\\in [{number(v.lower, precision)}, {number(v.upper, precision)}]"
         for v in V if v.kind == "input"
     ]
     # Rows of one ReLU unit share a line; the unit's variables are found by kind.
@@ -548,8 +514,10 @@ def to_latex(milp: MILP, precision: int = 3) -> str:
     for row in milp.rows:
         if row.kind == "affine":
             z = next(j for j, c in row.coeffs.items() if V[j].kind == "pre")
-            terms = [(-c, V[j].latex) for j, c in row.coeffs.items() if j != z]
-            lines.append(f"{V[z].latex} &= {_affine_tex(terms, row.lower, precision)}")
+            others = [j for j in row.coeffs if j != z]
+            rhs = linear([-row.coeffs[j] for j in others], row.lower,
+                         [V[j].latex for j in others], precision)
+            lines.append(f"{V[z].latex} &= {rhs}")
             continue
         group = by_unit.pop((row.unit, False), None)
         if group is None:
@@ -566,8 +534,9 @@ def to_latex(milp: MILP, precision: int = 3) -> str:
         a = V[ids["binary"]].latex
         lo = next(r for r in group if r.kind == "active").upper  # -L
         hi = -next(r for r in group if r.kind == "inactive").coeffs[ids["binary"]]  # U
-        big_l = _num_tex(lo, precision)
-        u_text = "" if _is_one(hi, precision) else _num_tex(hi, precision) + "\\, "
+        big_l = number(lo, precision)
+        u_text = number(hi, precision)
+        u_text = "" if u_text == "1" else u_text + "\\, "
         parts = [
             f"{h} &\\ge 0",
             f"{h} \\ge {z}",

@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from .latex import _check_precision, linear
+from .latex import check_precision, linear
 from .network import Network, to_fraction
 from .regions import regions
 
@@ -380,7 +380,7 @@ def to_python(
             return (0, 1)
     """
     _check_node(node)
-    precision = _check_precision(precision)
+    precision = check_precision(precision)
     n = _n_inputs(node)
     if names is None:
         names = [f"x{k}" for k in range(1, n + 1)]
