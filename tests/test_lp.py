@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import warnings
 from fractions import Fraction
 from pathlib import Path
 
@@ -226,6 +227,16 @@ def test_interval_bounds_exact_and_sigmoid():
     sig = Network([[[1]], [[1]]], [[0], [0]], ["sigmoid", "identity"])
     (_, _), (lo, hi) = interval_bounds(sig, [(-1, 1)])
     assert lo[0] == pytest.approx(1 / (1 + np.e)) and hi[0] == pytest.approx(1 / (1 + np.e**-1))
+
+
+def test_interval_bounds_of_a_steep_sigmoid_do_not_overflow():
+    # exp(1000) overflows a float: the bounds must come from the overflow-free sigmoid.
+    steep = Network([[[1000.0]], [[1.0]]], [[0.0], [0.0]], ["sigmoid", "identity"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (lo1, hi1), (lo2, hi2) = interval_bounds(steep, [(-1, 1)])
+    assert (lo1[0], hi1[0]) == (-1000.0, 1000.0)
+    assert (lo2[0], hi2[0]) == (0.0, 1.0)
 
 
 # -- rendering -------------------------------------------------------------------------

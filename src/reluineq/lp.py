@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .latex import check_precision, linear, number
-from .network import Network, as_box
+from .network import Network, apply_activation, as_box
 
 __all__ = [
     "MILP",
@@ -116,12 +116,8 @@ def interval_bounds(net: Network, box: Iterable[Any]) -> list[tuple[np.ndarray, 
         zlo = Wp.dot(lo) + Wm.dot(hi) + b
         zhi = Wp.dot(hi) + Wm.dot(lo) + b
         out.append((zlo, zhi))
-        if layer.activation == "relu":
-            lo, hi = np.where(zlo > 0, zlo, zero), np.where(zhi > 0, zhi, zero)
-        elif layer.activation == "sigmoid":
-            lo, hi = 1.0 / (1.0 + np.exp(-zlo)), 1.0 / (1.0 + np.exp(-zhi))
-        else:
-            lo, hi = zlo, zhi
+        # Every activation is monotone: the image of [zlo, zhi] is between its ends' images.
+        lo, hi = apply_activation(layer.activation, zlo), apply_activation(layer.activation, zhi)
     return out
 
 

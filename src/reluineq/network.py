@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "Layer", "Network", "as_box", "to_fraction"]
+__all__ = ["ACTIVATIONS", "Layer", "Network", "apply_activation", "as_box", "to_fraction"]
 
 #: Activation functions a layer may use.
 ACTIVATIONS: tuple[str, ...] = ("relu", "identity", "sigmoid")
@@ -341,7 +341,7 @@ class Network:
             raise ValueError("input contains NaN or infinite values")
         for layer in self.layers:
             z = h @ np.asarray(layer.weight, dtype=float).T + np.asarray(layer.bias, dtype=float)
-            h = _apply(layer.activation, z)
+            h = apply_activation(layer.activation, z)
         return h[0] if single else h
 
     def forward_exact(self, x: Any) -> np.ndarray:
@@ -359,7 +359,7 @@ class Network:
         h = np.vectorize(to_fraction, otypes=[object])(h)
         for layer in self.layers:
             z = h.dot(layer.weight.T) + layer.bias
-            h = _apply(layer.activation, z)
+            h = apply_activation(layer.activation, z)
         return h[0] if single else h
 
     def preactivations(self, x: Any) -> list[np.ndarray]:
@@ -387,7 +387,7 @@ class Network:
                 w = np.asarray(layer.weight, dtype=float)
                 z = h @ w.T + np.asarray(layer.bias, dtype=float)
             out.append(z[0] if single else z)
-            h = _apply(layer.activation, z)
+            h = apply_activation(layer.activation, z)
         return out
 
     def pattern(self, x: Any) -> tuple[int, ...] | np.ndarray:
@@ -466,7 +466,14 @@ def _parse_nested(value: Any, where: str) -> Any:
     return value
 
 
-def _apply(activation: str, z: np.ndarray) -> np.ndarray:
+def apply_activation(activation: str, z: np.ndarray) -> np.ndarray:
+    """``activation`` applied to an array: exact on ``Fraction`` arrays, never overflowing.
+
+    Examples
+    --------
+    >>> apply_activation("sigmoid", np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
     if activation == "identity":
         return z
     if activation == "relu":

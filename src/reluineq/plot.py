@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .network import ACTIVATIONS, Network, _apply
+from .network import ACTIVATIONS, Network, apply_activation
 from .regions import Region, regions
 
 if TYPE_CHECKING:
@@ -1101,7 +1101,7 @@ def activation_functions(
         a.axvline(0, color="0.6", linewidth=0.8, zorder=0)
         if weight != 0 and xlim[0] < -bias / weight < xlim[1]:
             a.axvline(-bias / weight, color="0.4", linestyle=":", linewidth=1.2, zorder=0)
-        a.plot(xs, _apply(name, z.copy()), color=LINE_COLORS[k % len(LINE_COLORS)],
+        a.plot(xs, apply_activation(name, z.copy()), color=LINE_COLORS[k % len(LINE_COLORS)],
                linewidth=2.2)
         a.set_title(titles[name], fontsize=11)
         a.set_xlim(*xlim)
