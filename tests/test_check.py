@@ -46,10 +46,20 @@ def test_cross_net_by_hand():
     rs = regions(cross_net(), SQUARE)
     report = check_regions(cross_net(), rs, SQUARE)
     assert isinstance(report, CheckReport)
-    assert report.ok and report.exact
+    assert report.exact
     assert (report.regions, report.points) == (4, 256)
     assert report.volume == 4 and isinstance(report.volume, Fraction)
     assert str(report).startswith("regions: agrees with the forward pass exactly, 4 regions")
+
+
+def test_a_report_claims_nothing_it_did_not_check():
+    # A check that fails raises, so a report only ever describes a success; an ``ok``
+    # flag on it could only be True, and `assert report.ok` could never fail.
+    report = check_regions(cross_net(), regions(cross_net(), SQUARE), SQUARE)
+    assert not hasattr(report, "ok")
+    x1, x2 = input_symbols(2)
+    expr = check_expression(cross_net(), [sp.Max(0, x1) + sp.Max(0, x2)], box=SQUARE)
+    assert not hasattr(expr, "ok")
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,9 @@ class CheckError(AssertionError):
 class CheckReport:
     """What a successful check covered.
 
+    There is no failed report: a check that finds a disagreement raises
+    :class:`CheckError`, so holding a report means the check passed.
+
     Attributes
     ----------
     what : str
@@ -58,11 +61,6 @@ class CheckReport:
     points: int
     exact: bool
     volume: Fraction | float | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Always ``True``: a failing check raises :class:`CheckError` instead."""
-        return True
 
     def __str__(self) -> str:
         mode = "exactly" if self.exact else f"within {FLOAT_TOL:g}"
