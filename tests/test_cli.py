@@ -140,13 +140,13 @@ def test_parse_box_table(text, n, expected):
         ("", "empty box"),
         ("-1,1", "is not of the form LO:HI"),
         ("0:1:2", "is not of the form LO:HI"),
-        ("1:0", "low 1 is not below high 0"),
-        ("0:0", "low 0 is not below high 0"),
-        ("nan:1", "'nan' is not a finite number"),
-        ("0:inf", "'inf' is not a finite number"),
+        ("1:0", "box interval 0 is empty or flat: low 1 >= high 0"),
+        ("0:1,0:0", "box interval 1 is empty or flat: low 0 >= high 0"),
+        ("nan:1", "box interval 0: 'nan' is not a number"),
+        ("0:inf", "box interval 0: 'inf' is not a number"),
         ("0:1/0", "divides by zero"),
-        ("0:__import__('os')", "is not a finite number"),
-        ("0:1,0:1,0:1", "the box has 3 intervals but the network has 2 inputs"),
+        ("0:__import__('os')", "is not a number"),
+        ("0:1,0:1,0:1", "box has 3 intervals but the network has 2 inputs"),
     ],
 )
 def test_parse_box_errors(text, message):
@@ -218,7 +218,7 @@ def test_other_bad_input(tmp_path, capsys):
     assert_one_line_error(*run([path, "--max-regions", "2"], capsys), "more than max_regions=2")
     assert_one_line_error(*run([path, "--max-regions", "0"], capsys), "must be positive")
     assert_one_line_error(*run([path, "--precision", "0"], capsys), "must be positive")
-    assert_one_line_error(*run([path, "--box=2:1"], capsys), "low 2 is not below high 1")
+    assert_one_line_error(*run([path, "--box=2:1"], capsys), "low 2 >= high 1")
     assert_one_line_error(*run([path, "--box", "-1:1,-1:1,0:1"], capsys), "3 intervals")
 
 

@@ -615,7 +615,7 @@ def test_sigmoid_network_has_no_regions():
         ([(-1, 1, 2), (-1, 1)], r"box interval 0 must be a \(low, high\) pair"),
         ([(-1,), (-1, 1)], r"box interval 0 must be a \(low, high\) pair"),
         (5, "box must be a sequence of"),
-        ([1, 2], "box must be a sequence of"),
+        ([1, 2], r"box \(1, 2\) is a single interval but there are 2 inputs"),
     ],
 )
 @pytest.mark.parametrize("exact", [True, False])

@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, _is_exact_scalar, to_fraction
+from . import validate
+from .network import Network
+from .rational import exact_or_float, to_fraction
 
 __all__ = [
     "Interpolant",
@@ -62,22 +64,6 @@ class Interpolant:
         """The interpolant at points ``x`` (float), through the network."""
         xs = np.asarray(x, dtype=float)
         return self.network.forward(xs.reshape(-1, 1))[:, 0].reshape(xs.shape)
-
-
-def _number(v: Any, where: str) -> Any:
-    """An exact entry as ``Fraction``, anything else as a finite float."""
-    if isinstance(v, (bool, np.bool_)):
-        raise TypeError(f"{where}: booleans are not numbers here, got {v!r}")
-    if _is_exact_scalar(v):
-        return to_fraction(v)
-    if isinstance(v, np.ndarray) and v.ndim == 0:
-        v = v.item()
-    if not isinstance(v, numbers.Real):
-        raise TypeError(f"{where}: expected a real number, got {v!r} ({type(v).__name__})")
-    v = float(v)
-    if not np.isfinite(v):
-        raise ValueError(f"{where}: non-finite value {v!r}")
-    return v
 
 
 def interpolant(f: Callable[[Any], Any] | Sequence[Any], knots: Sequence[Any]) -> Interpolant:
@@ -133,7 +119,8 @@ def interpolant(f: Callable[[Any], Any] | Sequence[Any], knots: Sequence[Any]) -
     """
     if isinstance(knots, (str, bytes)) or not isinstance(knots, (Sequence, np.ndarray)):
         raise TypeError(f"knots must be a sequence of numbers, got {knots!r}")
-    ts = [_number(t, f"knot {i}") for i, t in enumerate(np.asarray(knots, dtype=object).ravel())]
+    ts = [exact_or_float(t, f"knot {i}")
+          for i, t in enumerate(np.asarray(knots, dtype=object).ravel())]
     if np.ndim(knots) != 1:
         raise ValueError(f"knots must be one-dimensional, got shape {np.shape(knots)}")
     if len(ts) < 2:
@@ -152,7 +139,7 @@ def interpolant(f: Callable[[Any], Any] | Sequence[Any], knots: Sequence[Any]) -
         raw = list(f)
         if len(raw) != len(ts):
             raise ValueError(f"{len(raw)} values given for {len(ts)} knots")
-    ys = [_number(y, f"value at knot {i}") for i, y in enumerate(raw)]
+    ys = [exact_or_float(y, f"value at knot {i}") for i, y in enumerate(raw)]
     exact = all(isinstance(v, Fraction) for v in ts + ys)
     if not exact:
         ts, ys = [float(t) for t in ts], [float(y) for y in ys]
@@ -201,7 +188,7 @@ def interpolation_error(
     k_values
         Numbers of knots, each at least 2.
     interval
-        ``(a, b)`` with ``a < b`` finite.
+        ``(a, b)`` with ``a < b`` finite (or ``[(a, b)]``, a box of one input).
     n_eval
         Evaluation points; keep it well above the largest ``k``.
 
@@ -217,7 +204,7 @@ def interpolation_error(
     >>> interpolation_error(lambda x: x**2, [2, 3, 5], (0, 1), n_eval=9)
     array([0.25    , 0.0625  , 0.015625])
     """
-    a, b = _interval(interval)
+    (a, b), = validate.box(interval, 1, name="interval")
     if isinstance(n_eval, bool) or not isinstance(n_eval, numbers.Integral) or n_eval < 2:
         raise ValueError(f"n_eval must be an integer >= 2, got {n_eval!r}")
     ks = [_count(k, "k", 2) for k in k_values]
@@ -261,18 +248,6 @@ def fit_loglog_slope(ks: Sequence[float], errors: Sequence[float]) -> float:
     if np.ptp(k) == 0:
         raise ValueError("ks are all equal: the slope is undefined")
     return float(np.polyfit(np.log(k), np.log(e), 1)[0])
-
-
-def _interval(interval: Any) -> tuple[float, float]:
-    try:
-        a, b = (float(v) for v in interval)
-    except (TypeError, ValueError):
-        raise ValueError(f"interval must be a pair (a, b), got {interval!r}") from None
-    if not (np.isfinite(a) and np.isfinite(b)):
-        raise ValueError(f"interval must be bounded and finite, got ({a}, {b})")
-    if not a < b:
-        raise ValueError(f"interval is empty: a = {a} >= b = {b}")
-    return a, b
 
 
 def _count(k: Any, name: str, least: int) -> int:
@@ -772,7 +747,7 @@ def _real(v: Any, name: str) -> float:
 
 
 def _hat_weights(left: Any, peak: Any, right: Any, height: Any) -> tuple[list, list]:
-    vals = [_number(v, name) for v, name in
+    vals = [exact_or_float(v, name) for v, name in
             ((left, "left"), (peak, "peak"), (right, "right"), (height, "height"))]
     left, peak, right, height = vals
     if not left < peak < right:

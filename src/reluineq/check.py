@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .network import Network, as_box
+from . import validate
+from .network import Network
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -223,7 +224,7 @@ def check_regions(
     if len(regions) == 0:
         raise CheckError("regions: the list of regions is empty")
     exact = net.exact
-    B = as_box(box, net.n_inputs, exact)
+    B = validate.box(box, net.n_inputs, exact)
     n, m = net.n_inputs, net.n_outputs
     problems: list[str] = []
     eq = (lambda a, b: np.array(a == b, dtype=bool)) if exact else (
@@ -402,7 +403,7 @@ def check_expression(
     if points is None:
         if box is None:
             raise ValueError("give the points to compare at, or a box to sample them from")
-        P = _sample(as_box(box, net.n_inputs, exact), samples, seed, exact)
+        P = _sample(validate.box(box, net.n_inputs, exact), samples, seed, exact)
     else:
         P = np.asarray(points, dtype=object)
         if P.ndim != 2 or P.shape[1] != net.n_inputs or len(P) == 0:

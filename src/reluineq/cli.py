@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -42,13 +41,13 @@ from typing import Any
 
 import numpy as np
 
+from . import validate
 from .network import Network
+from .rational import parse_fraction
 
 __all__ = ["load_network", "main", "parse_box"]
 
 _FORMATS = ("text", "latex")
-# An integer fraction p/q or a decimal: what Fraction() reads, minus its 'nan'/'inf'.
-_NUMBER = re.compile(r"[+-]?(\d+/\d+|(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)")
 
 
 class CLIError(Exception):
@@ -58,8 +57,10 @@ class CLIError(Exception):
 def parse_box(text: str, n: int | None = None) -> list[tuple[Fraction, Fraction]]:
     """Parse ``"LO:HI,LO:HI,..."`` into intervals of exact numbers.
 
-    Bounds are integers, decimals or fractions (``-1/2``); a single interval is repeated
-    for every input when ``n`` is given.
+    Bounds are integers, decimals or fractions (``-1/2``), read by
+    :func:`reluineq.rational.parse_fraction`; a single interval is repeated for every input
+    when ``n`` is given. The intervals then pass the same check as every box
+    (:func:`reluineq.validate.box`).
 
     Examples
     --------
@@ -70,28 +71,16 @@ def parse_box(text: str, n: int | None = None) -> list[tuple[Fraction, Fraction]
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("empty box: expected LO:HI for each input, comma separated")
-    out = []
+    pairs = []
     for k, part in enumerate(text.split(",")):
         bounds = part.strip().split(":")
         if len(bounds) != 2:
-            raise ValueError(f"box interval {k + 1} {part.strip()!r} is not of the form LO:HI")
-        pair = []
-        for b in bounds:
-            b = b.strip()
-            if not _NUMBER.fullmatch(b):
-                raise ValueError(f"box interval {k + 1}: {b!r} is not a finite number")
-            try:
-                pair.append(Fraction(b))
-            except ZeroDivisionError:
-                raise ValueError(f"box interval {k + 1}: {b!r} divides by zero") from None
-        if not pair[0] < pair[1]:
-            raise ValueError(f"box interval {k + 1}: low {pair[0]} is not below high {pair[1]}")
-        out.append((pair[0], pair[1]))
-    if n is not None and len(out) == 1:
-        out = out * n
-    if n is not None and len(out) != n:
-        raise ValueError(f"the box has {len(out)} intervals but the network has {n} inputs")
-    return out
+            raise ValueError(f"box interval {k} {part.strip()!r} is not of the form LO:HI")
+        pairs.append(tuple(parse_fraction(b, f"box interval {k}") for b in bounds))
+    if n is not None and len(pairs) == 1:
+        pairs *= n
+    checked = validate.box(pairs, len(pairs) if n is None else n, exact=True)
+    return [(lo, hi) for lo, hi in checked]
 
 
 def load_network(path: str | Path) -> Network:

@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from . import validate
 from .latex import check_precision, linear, number
-from .network import Network, apply_activation, as_box
+from .network import Network, apply_activation
 
 __all__ = [
     "MILP",
@@ -104,7 +105,7 @@ def interval_bounds(net: Network, box: Iterable[Any]) -> list[tuple[np.ndarray, 
     if not isinstance(net, Network):
         raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
     exact = net.exact and "sigmoid" not in net.activations
-    B = as_box(box, net.n_inputs, exact)
+    B = validate.box(box, net.n_inputs, exact)
     lo, hi = B[:, 0], B[:, 1]
     out = []
     for layer in net.layers:
@@ -332,7 +333,7 @@ def encode(net: Network, box: Iterable[Any], bounds: str = "interval") -> MILP:
     _check_net(net, "MILP encoding")
     if bounds not in ("interval", "lp"):
         raise ValueError(f"bounds must be 'interval' or 'lp', got {bounds!r}")
-    B = as_box(box, net.n_inputs, net.exact)
+    B = validate.box(box, net.n_inputs, net.exact)
     exact = net.exact
     one = Fraction(1) if exact else 1.0
     zero = Fraction(0) if exact else 0.0
@@ -723,7 +724,7 @@ def optimize_by_regions(
     _check_net(net, "linear regions")
     output = _check_output(net, output)
     sense = _check_sense(sense)
-    box_f = as_box(box, net.n_inputs, False)
+    box_f = validate.box(box, net.n_inputs)
     sign = -1.0 if sense == "max" else 1.0
     best: tuple[float, np.ndarray] | None = None
     count = 0

@@ -3,81 +3,19 @@
 from __future__ import annotations
 
 import itertools
-import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "Layer", "Network", "apply_activation", "as_box", "to_fraction"]
+from .rational import is_exact, parse_fraction, scalar_kind, to_fraction
+
+__all__ = ["ACTIVATIONS", "Layer", "Network", "apply_activation"]
 
 #: Activation functions a layer may use.
 ACTIVATIONS: tuple[str, ...] = ("relu", "identity", "sigmoid")
-
-
-def to_fraction(value: Any) -> Fraction:
-    """Convert an exact number (int, ``Fraction``, sympy rational) to a ``Fraction``.
-
-    Parameters
-    ----------
-    value
-        An ``int``, ``fractions.Fraction``, NumPy integer or sympy ``Rational``.
-
-    Returns
-    -------
-    Fraction
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not an exact rational number (floats are not: use
-        ``Fraction(x)`` yourself if you mean the float's exact binary value).
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> to_fraction(sp.Rational(3, 4)), to_fraction(2)
-    (Fraction(3, 4), Fraction(2, 1))
-    """
-    if isinstance(value, bool):
-        raise TypeError(f"booleans are not weights: {value!r}")
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, numbers.Integral):
-        return Fraction(int(value))
-    if _is_sympy_rational(value):
-        return Fraction(int(value.p), int(value.q))
-    raise TypeError(f"{value!r} ({type(value).__name__}) is not an exact rational number")
-
-
-def _is_sympy_rational(value: Any) -> bool:
-    # Checked by attribute so that sympy is imported only by those who use it.
-    return type(value).__module__.startswith("sympy") and getattr(value, "is_Rational", False)
-
-
-def _is_exact_scalar(value: Any) -> bool:
-    return (
-        isinstance(value, (Fraction, numbers.Integral)) and not isinstance(value, bool)
-    ) or _is_sympy_rational(value)
-
-
-def _scalar_kind(value: Any, where: str) -> str:
-    """Return 'exact' or 'float' for one entry, or raise naming the entry."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{where}: booleans are not numbers here, got {value!r}")
-    if _is_exact_scalar(value):
-        return "exact"
-    if isinstance(value, numbers.Real):
-        if not np.isfinite(float(value)):
-            raise ValueError(f"{where}: non-finite value {value!r}")
-        return "float"
-    if type(value).__module__.startswith("sympy") and getattr(value, "is_number", False):
-        raise TypeError(
-            f"{where}: sympy number {value} is not rational; pass a float or a Rational"
-        )
-    raise TypeError(f"{where}: non-numeric entry {value!r} ({type(value).__name__})")
 
 
 def _as_table(values: Any, ndim: int, where: str) -> list:
@@ -211,9 +149,9 @@ class Network:
                 )
             for r, row in enumerate(wt):
                 for c, v in enumerate(row):
-                    kinds.add(_scalar_kind(v, f"{where} weight[{r}, {c}]"))
+                    kinds.add(scalar_kind(v, f"{where} weight[{r}, {c}]"))
             for r, v in enumerate(bt):
-                kinds.add(_scalar_kind(v, f"{where} bias[{r}]"))
+                kinds.add(scalar_kind(v, f"{where} bias[{r}]"))
             tables.append((wt, bt, act))
         self.exact: bool = kinds == {"exact"}
         layers = []
@@ -372,7 +310,7 @@ class Network:
         exact = (
             self.exact
             and "sigmoid" not in self.activations
-            and all(_is_exact_scalar(v) for v in arr.ravel())
+            and all(is_exact(v) for v in arr.ravel())
         )
         if exact:
             h, single = self._check_input(arr, object)
@@ -458,11 +396,7 @@ def _parse_nested(value: Any, where: str) -> Any:
     if isinstance(value, list):
         return [_parse_nested(v, where) for v in value]
     if isinstance(value, str):
-        try:
-            # Fraction parses "3/4", "-2", "0.25" and "1e-3" exactly and evaluates nothing.
-            return Fraction(value.strip())
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"{where}: {value!r} is not a number or fraction") from None
+        return parse_fraction(value, where)
     return value
 
 
@@ -487,38 +421,3 @@ def apply_activation(activation: str, z: np.ndarray) -> np.ndarray:
     ez = np.exp(z[~pos])
     out[~pos] = ez / (1.0 + ez)
     return out
-
-
-def as_box(box: Iterable[Any], n: int, exact: bool) -> np.ndarray:
-    """Validate an axis-aligned box ``[(lo, hi), ...]`` and return an ``(n, 2)`` array.
-
-    Floats become ``Fraction`` through their shortest decimal form when ``exact`` (so
-    ``0.1`` is ``1/10``).
-    """
-    try:
-        rows = [tuple(b) for b in box]
-    except TypeError:
-        raise ValueError(f"box must be a sequence of (low, high) pairs, got {box!r}") from None
-    if len(rows) != n:
-        raise ValueError(f"box has {len(rows)} intervals but the network has {n} inputs")
-    out = []
-    for i, row in enumerate(rows):
-        if len(row) != 2:
-            raise ValueError(f"box interval {i} must be a (low, high) pair, got {row!r}")
-        vals = []
-        for v in row:
-            if isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isinf(float(v)):
-                raise ValueError(
-                    f"unbounded domain: box interval {i} has an infinite bound; "
-                    "linear regions are enumerated inside a bounded box"
-                )
-            _scalar_kind(v, f"box interval {i}")  # raises on NaN and non-numbers
-            if exact:
-                vals.append(to_fraction(v) if _is_exact_scalar(v) else Fraction(repr(float(v))))
-            else:
-                vals.append(float(v))
-        lo, hi = vals
-        if not lo < hi:
-            raise ValueError(f"box interval {i} is empty or flat: low {lo} >= high {hi}")
-        out.append(vals)
-    return np.array(out, dtype=object if exact else float)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import validate
 from .network import ACTIVATIONS, Network, apply_activation
 from .regions import Region, regions
 
@@ -52,27 +53,6 @@ def _new_ax(ax: Axes | None) -> Axes:
 
     _, ax = plt.subplots(layout="constrained")
     return ax
-
-
-def _box2d(box: Any) -> np.ndarray:
-    """A float ``(2, 2)`` box ``[[x_lo, x_hi], [y_lo, y_hi]]``, validated."""
-    try:
-        arr = np.array([[float(v) for v in row] for row in box], dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"box must be [(x_lo, x_hi), (y_lo, y_hi)], got {box!r}") from None
-    if arr.shape != (2, 2) or not np.all(np.isfinite(arr)) or np.any(arr[:, 0] >= arr[:, 1]):
-        raise ValueError(f"box must be [(x_lo, x_hi), (y_lo, y_hi)] with lo < hi, got {box!r}")
-    return arr
-
-
-def _interval(box: Any) -> tuple[Any, Any]:
-    """``(lo, hi)`` from ``(lo, hi)`` or ``[(lo, hi)]``, keeping exact numbers exact."""
-    rows = list(box)
-    if len(rows) == 1:
-        rows = list(rows[0])
-    if len(rows) != 2 or not float(rows[0]) < float(rows[1]):
-        raise ValueError(f"expected an interval (lo, hi) with lo < hi, got {box!r}")
-    return rows[0], rows[1]
 
 
 def _decorate_2d(ax: Axes, box: np.ndarray) -> None:
@@ -139,7 +119,7 @@ def _resolve(
         _check_2d(net_or_regions, "region_map")
         if box is None:
             raise ValueError("give the box [(x_lo, x_hi), (y_lo, y_hi)] to split")
-        return regions(net_or_regions, box), _box2d(box), net_or_regions
+        return regions(net_or_regions, box), validate.box(box, 2), net_or_regions
     rs = list(net_or_regions)
     if not rs or not all(isinstance(r, Region) for r in rs):
         raise ValueError("expected a Network or a non-empty list of Region objects")
@@ -149,7 +129,7 @@ def _resolve(
         box = np.column_stack([pts.min(axis=0), pts.max(axis=0)])
     # Regions remember the network they come from; its layer widths split the pattern.
     net = rs[0].network
-    return rs, _box2d(box), net
+    return rs, validate.box(box, 2), net
 
 
 def _adjacency(polys: list[np.ndarray], scale: float) -> list[set[int]]:
@@ -560,7 +540,7 @@ def hyperplanes(
     from matplotlib.collections import LineCollection, PolyCollection
 
     _check_2d(net, "hyperplanes")
-    B = _box2d(box)
+    B = validate.box(box, 2)
     n_layers = len(net.layers)
     if not -n_layers <= layer < n_layers:
         raise ValueError(f"layer {layer} out of range: the network has {n_layers} layers")
@@ -728,7 +708,7 @@ def breakpoints_1d(
     net
         A ReLU network with 1 input and 1 output.
     box
-        The interval, ``(lo, hi)`` or ``[(lo, hi)]``.
+        The interval ``[(lo, hi)]``, or just ``(lo, hi)``.
     ax
         Axes to draw on; a new figure when ``None``.
     hinges
@@ -768,7 +748,7 @@ def breakpoints_1d(
             f"breakpoints_1d plots networks with 1 input and 1 output; this one is "
             f"{net.n_inputs}-to-{net.n_outputs} (use region_map or surface for 2 inputs)"
         )
-    lo, hi = _interval(box)
+    (lo, hi), = validate.box(box, 1, net.exact)
     rs = regions(net, [(lo, hi)])
     ends = sorted({v for r in rs for v in np.asarray(r.vertices).ravel()})
     xs = np.array([float(v) for v in ends])
@@ -883,7 +863,7 @@ def surface(
         raise ValueError(f"kind must be 'contour' or '3d', got {kind!r}")
     if not 0 <= output < net.n_outputs:
         raise ValueError(f"output {output} out of range for {net.n_outputs} outputs")
-    B = _box2d(box)
+    B = validate.box(box, 2)
     linear = "sigmoid" not in net.activations
     if boundaries is None:
         boundaries = linear

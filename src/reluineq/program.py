@@ -46,7 +46,8 @@ from typing import Any
 import numpy as np
 
 from .latex import check_precision, linear
-from .network import Network, to_fraction
+from .network import Network
+from .rational import to_fraction
 from .regions import regions
 
 __all__ = ["Leaf", "Node", "Test", "compile_network", "depth", "evaluate", "leaves",

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .network import Network, as_box
+from . import validate
+from .network import Network
 
 __all__ = ["TOL", "Region", "TooManyRegionsError", "regions"]
 
@@ -851,7 +852,7 @@ def regions(
     ):
         raise ValueError(f"max_regions must be a positive integer, got {max_regions!r}")
     n = net.n_inputs
-    B = as_box(box, n, net.exact)
+    B = validate.box(box, n, net.exact)
     if method == "auto":
         method = "polygon" if n == 2 else "vertex"
     if method == "polygon":
