@@ -1,5 +1,6 @@
 """Tests of reluineq.check: correct regions and formulas pass, tampered ones fail loudly."""
 
+import copy
 from fractions import Fraction
 
 import numpy as np
@@ -26,17 +27,12 @@ def cross_net() -> Network:
     return Network([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]], ["relu", "identity"])
 
 
-class Tampered:
-    """A region with some attributes replaced, to feed the checks wrong answers."""
-
-    def __init__(self, region, **changes):
-        self._r = region
-        self._changes = changes
-
-    def __getattr__(self, name):
-        if name in self._changes:
-            return self._changes[name]
-        return getattr(self._r, name)
+def Tampered(region, **changes):
+    """A copy of a region with some attributes replaced, to feed the checks wrong answers."""
+    props = {name: property(lambda self, v=value: v) for name, value in changes.items()}
+    twin = copy.copy(region)
+    twin.__class__ = type("Tampered", (type(region),), {"__slots__": (), **props})
+    return twin
 
 
 # -- regions that are right ----------------------------------------------------------------

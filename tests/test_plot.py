@@ -173,8 +173,10 @@ def test_region_map_bad_input():
         P.region_map(three_lines())
     with pytest.raises(ValueError, match="color_by"):
         P.region_map(three_lines(), BOX, color_by="rainbow")
-    with pytest.raises(ValueError, match="Region"):
+    with pytest.raises(ValueError, match="no regions given"):
         P.region_map([])
+    with pytest.raises(TypeError, match=r"region 0 is a str, not a reluineq\.Region"):
+        P.region_map(["10"])
     with pytest.raises(ValueError, match="legend"):
         P.region_map(deep(), BOX, legend=True)
 
@@ -228,9 +230,9 @@ def test_constant_units_draw_no_line():
 
 
 def test_hyperplanes_bad_input():
-    with pytest.raises(ValueError, match="layer 5 out of range"):
+    with pytest.raises(ValueError, match="layer 5 is out of range: the network has 2 layers"):
         P.hyperplanes(three_lines(), BOX, layer=5)
-    with pytest.raises(ValueError, match="unit 7"):
+    with pytest.raises(ValueError, match="unit 7 is out of range: layer 0 has 3 units"):
         P.hyperplanes(three_lines(), BOX, units=[7])
     with pytest.raises(ValueError, match="2 inputs"):
         P.hyperplanes(Network([[[1, 1, 1]]], [[0]], ["relu"]), [(0, 1)] * 3)

@@ -119,9 +119,14 @@ def test_layer_equations_one_layer_symbols_and_floats():
     assert str(last[0].rhs) == "2.0*h^{(1)}_{1}"
 
 
-@pytest.mark.parametrize("bad", [2, -3, 1.0, "0"])
-def test_layer_equations_bad_layer(bad):
-    with pytest.raises(ValueError, match="layer must be an index"):
+@pytest.mark.parametrize(("bad", "error", "message"), [
+    (2, ValueError, "layer 2 is out of range: the network has 2 layers"),
+    (-3, ValueError, "layer -3 is out of range"),
+    (1.0, TypeError, "layer must be an integer index, got 1.0"),
+    ("0", TypeError, "layer must be an integer index, got '0'"),
+])
+def test_layer_equations_bad_layer(bad, error, message):
+    with pytest.raises(error, match=message):
         layer_equations(two_unit_net(), layer=bad)
 
 

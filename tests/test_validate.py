@@ -7,7 +7,19 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from reluineq import Network, approx, check_expression, lp, plot, program, regions, validate
+from reluineq import (
+    Network,
+    approx,
+    check_expression,
+    check_regions,
+    latex,
+    lp,
+    plot,
+    program,
+    regions,
+    symbolic,
+    validate,
+)
 from reluineq.symbolic import input_symbols
 
 # relu(x) - 2 relu(x - 1) on one input; relu(x1) + relu(x2) on two.
@@ -95,3 +107,116 @@ def test_the_box_rule_itself():
         validate.box([("a", 1)], 1)
     with pytest.raises(ValueError, match="interval has 2 intervals"):
         validate.box([(0, 1), (0, 1)], 1, name="interval")
+
+
+# -- indices and the other shared arguments ------------------------------------------------------
+
+TWO_OUT = Network.random([2, 3, 2], seed=1)
+TWO_OUT_REGIONS = regions(TWO_OUT, [(-1, 1)] * 2)
+SQUARE = [(-1, 1)] * 2
+
+OUTPUT_CALLS = {
+    "latex.piecewise": lambda o: latex.piecewise(TWO_OUT, TWO_OUT_REGIONS, output=o),
+    "plot.region_map": lambda o: plot.region_map(TWO_OUT_REGIONS, color_by="output", output=o),
+    "plot.surface": lambda o: plot.surface(TWO_OUT, SQUARE, output=o),
+    "lp.optimize": lambda o: lp.optimize(TWO_OUT, SQUARE, output=o),
+    "lp.optimize_by_regions": lambda o: lp.optimize_by_regions(TWO_OUT, SQUARE, output=o),
+    "lp.can_exceed": lambda o: lp.can_exceed(TWO_OUT, SQUARE, 0.0, output=o),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUT_CALLS))
+@pytest.mark.parametrize(
+    ("output", "error", "message"),
+    [
+        (True, TypeError, "output must be an integer index, got True"),
+        (1.0, TypeError, "output must be an integer index, got 1.0"),
+        ("0", TypeError, "output must be an integer index, got '0'"),
+        (2, ValueError, r"output 2 is out of range: the network has 2 outputs"),
+        (-1, ValueError, r"output -1 is out of range: the network has 2 outputs"),
+    ],
+)
+def test_an_output_index_is_checked_the_same_everywhere(name, output, error, message):
+    try:
+        with pytest.raises(error, match=message):
+            OUTPUT_CALLS[name](output)
+    finally:
+        _close_figures()
+
+
+LAYER_CALLS = {
+    "latex.layer_equations": lambda layer: latex.layer_equations(TWO_OUT, layer=layer),
+    "symbolic.layer_equations": lambda layer: symbolic.layer_equations(TWO_OUT, layer=layer),
+    "plot.hyperplanes": lambda layer: plot.hyperplanes(TWO_OUT, SQUARE, layer=layer),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYER_CALLS))
+@pytest.mark.parametrize(
+    ("layer", "error", "message"),
+    [
+        (True, TypeError, "layer must be an integer index, got True"),
+        (1.5, TypeError, "layer must be an integer index, got 1.5"),
+        (2, ValueError, "layer 2 is out of range: the network has 2 layers"),
+        (-3, ValueError, "layer -3 is out of range: the network has 2 layers"),
+    ],
+)
+def test_a_layer_index_is_checked_the_same_everywhere(name, layer, error, message):
+    try:
+        with pytest.raises(error, match=message):
+            LAYER_CALLS[name](layer)
+    finally:
+        _close_figures()
+
+
+def test_negative_layer_indices_count_from_the_end():
+    try:
+        assert latex.layer_equations(TWO_OUT, layer=-1) == latex.layer_equations(TWO_OUT, layer=1)
+        assert symbolic.layer_equations(TWO_OUT, layer=-2) == symbolic.layer_equations(
+            TWO_OUT, layer=0)
+        plot.hyperplanes(TWO_OUT, SQUARE, layer=-1)
+    finally:
+        _close_figures()
+
+
+REGION_CALLS = {
+    "check_regions": lambda arg: check_regions(TWO_OUT, arg, SQUARE),
+    "latex.piecewise": lambda arg: latex.piecewise(TWO_OUT, arg, output=0),
+    "symbolic.piecewise": lambda arg: symbolic.piecewise(TWO_OUT, arg),
+    # A network is also welcome here (its regions are enumerated): anything else is not.
+    "plot.region_map": lambda arg: plot.region_map([arg] if isinstance(arg, Network) else arg),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REGION_CALLS))
+@pytest.mark.parametrize(
+    ("arg", "message"),
+    [
+        (TWO_OUT, r"expected the regions of reluineq\.regions\(net, box\), got a Network|"
+                  r"region 0 is a Network, not a reluineq\.Region"),
+        ([TWO_OUT_REGIONS[0], "x"], r"region 1 is a str, not a reluineq\.Region"),
+        (5, r"expected the regions of reluineq\.regions\(net, box\), got an int"),
+    ],
+)
+def test_regions_are_checked_to_be_regions(name, arg, message):
+    try:
+        with pytest.raises(TypeError, match=message):
+            REGION_CALLS[name](arg)
+    finally:
+        _close_figures()
+
+
+@pytest.mark.parametrize("fn", [latex.inequalities, latex.inequality_lines, latex.affine_map,
+                                symbolic.region_map, symbolic.region_conditions])
+def test_a_region_argument_is_a_region(fn):
+    with pytest.raises(TypeError, match=r"expected a reluineq\.Region, got a Network"):
+        fn(TWO_OUT)
+
+
+@pytest.mark.parametrize("fn", [latex.layer_equations, symbolic.layer_equations,
+                                symbolic.network_expression, symbolic.affine_collapse,
+                                lp.encode, program.compile_network])
+def test_a_network_argument_is_a_network(fn):
+    args = (SQUARE,) if fn in (lp.encode, program.compile_network) else ()
+    with pytest.raises(TypeError, match=r"expected a reluineq\.Network, got a list"):
+        fn(list(TWO_OUT_REGIONS), *args)

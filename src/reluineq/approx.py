@@ -207,7 +207,7 @@ def interpolation_error(
     (a, b), = validate.box(interval, 1, name="interval")
     if isinstance(n_eval, bool) or not isinstance(n_eval, numbers.Integral) or n_eval < 2:
         raise ValueError(f"n_eval must be an integer >= 2, got {n_eval!r}")
-    ks = [_count(k, "k", 2) for k in k_values]
+    ks = [validate.count(k, "k", 2) for k in k_values]
     if not ks:
         raise ValueError("k_values is empty")
     grid = np.linspace(a, b, int(n_eval))
@@ -248,12 +248,6 @@ def fit_loglog_slope(ks: Sequence[float], errors: Sequence[float]) -> float:
     if np.ptp(k) == 0:
         raise ValueError("ks are all equal: the slope is undefined")
     return float(np.polyfit(np.log(k), np.log(e), 1)[0])
-
-
-def _count(k: Any, name: str, least: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < least:
-        raise ValueError(f"{name} must be an integer >= {least}, got {k!r}")
-    return int(k)
 
 
 # -- single units as regressions ----------------------------------------------------------
@@ -408,7 +402,7 @@ def fit_relu_unit(x: Any, y: Any, seed: int = 0, n_starts: int = 8) -> UnitFit:
     from scipy.optimize import least_squares
 
     X, Y = _data(x, y)
-    n_starts = _count(n_starts, "n_starts", 0)
+    n_starts = validate.count(n_starts, "n_starts", 0)
     Xb = np.column_stack([X, np.ones(len(X))])
 
     def residual(p: np.ndarray) -> np.ndarray:
@@ -608,7 +602,7 @@ def train_mlp(
         raise ValueError(f"y must have shape ({len(X)},) or ({len(X)}, k), got {np.shape(y)}")
     if not np.all(np.isfinite(Y)):
         raise ValueError("y contains NaN or infinite values")
-    widths = [_count(w, "every width", 1) for w in widths]
+    widths = [validate.count(w, "every width", 1) for w in widths]
     if len(widths) < 2:
         raise ValueError(f"widths must list at least input and output sizes, got {widths}")
     if widths[0] != X.shape[1] or widths[-1] != Y.shape[1]:
@@ -616,7 +610,7 @@ def train_mlp(
             f"widths {widths} do not fit the data: x has {X.shape[1]} features and y has "
             f"{Y.shape[1]} outputs"
         )
-    steps = _count(steps, "steps", 0)
+    steps = validate.count(steps, "steps", 0)
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < np.inf:
         raise ValueError(f"lr must be a positive finite number, got {lr!r}")
 
@@ -703,7 +697,7 @@ def sigmoid_staircase(x: Any, n: int) -> np.ndarray:
     >>> round(float(np.max(softplus(x) - sigmoid_staircase(x, 50))), 4)
     0.0106
     """
-    n = _count(n, "n", 1)
+    n = validate.count(n, "n", 1)
     xs = np.asarray(x, dtype=float)
     if not np.all(np.isfinite(xs)):
         raise ValueError("x contains NaN or infinite values")

@@ -142,10 +142,8 @@ def _volume(region: Region, exact: bool) -> Fraction | float:
 
 
 def _check_inputs(net: Any, samples: Any, seed: Any, tol: Any) -> None:
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
-    if not isinstance(samples, numbers.Integral) or isinstance(samples, bool) or samples < 0:
-        raise ValueError(f"samples must be a non-negative integer, got {samples!r}")
+    validate.network(net)
+    validate.count(samples, "samples")
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
         raise ValueError(f"seed must be an integer, got {seed!r}")
     if not (isinstance(tol, numbers.Real) and tol > 0):
@@ -221,6 +219,7 @@ def check_regions(
     _check_inputs(net, samples, seed, tol)
     if "sigmoid" in net.activations:
         raise ValueError("a sigmoid network has no linear regions to check")
+    regions = validate.regions(regions, allow_empty=True)
     if len(regions) == 0:
         raise CheckError("regions: the list of regions is empty")
     exact = net.exact

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import validate
 from .network import Network
 from .symbolic import _oriented_rows
 
@@ -222,6 +223,7 @@ def inequality_lines(
     >>> inequality_lines(r, plain=True, box=False)
     ['x1 - 2*x2 + 1/2 >= 0', 'x1 + x2 - 1 <= 0']
     """
+    validate.region(region)
     precision = check_precision(precision)
     n = np.shape(region.M)[1]
     names = _symbol_names(n, symbols, plain)
@@ -289,7 +291,7 @@ def inequalities(
     x_{1} - x_{2} &\\ge 0
     \\end{aligned}
     """
-    lines = inequality_lines(region, symbols, precision, box=box)
+    lines = inequality_lines(validate.region(region), symbols, precision, box=box)
     if env == "aligned":
         lines = [_align_at_relation(line) for line in lines]
     return _environment(lines, env)
@@ -359,6 +361,7 @@ def affine_map(
     \\begin{bmatrix} x_{1} \\\\ x_{2} \\end{bmatrix}
     + \\begin{bmatrix} \\frac{1}{2} \\\\ 0 \\end{bmatrix}
     """
+    validate.region(region)
     precision = check_precision(precision)
     M, d = np.asarray(region.M), np.asarray(region.d)
     names = _symbol_names(M.shape[1], symbols, False)
@@ -415,17 +418,14 @@ def piecewise(
     1 & \\text{if } x_{1} \\le 0
     \\end{cases}
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    validate.network(net)
+    regions = validate.regions(regions)
     precision = check_precision(precision)
-    if len(regions) == 0:
-        raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
     if output is None:
         if net.n_outputs != 1:
             raise ValueError(f"the network has {net.n_outputs} outputs: choose one with output=")
         output = 0
-    if not isinstance(output, numbers.Integral) or not 0 <= output < net.n_outputs:
-        raise ValueError(f"output must be in 0..{net.n_outputs - 1}, got {output!r}")
+    output = validate.index(output, net.n_outputs, "output")
     if name is None:
         name = "y" if net.n_outputs == 1 else f"y_{{{output + 1}}}"
     names = _symbol_names(net.n_inputs, symbols, False)
@@ -487,17 +487,12 @@ def layer_equations(
     + \\begin{bmatrix} \\frac{1}{2} \\end{bmatrix}\\right)
     \\end{aligned}
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    validate.network(net)
     precision = check_precision(precision)
     L = len(net.layers)
-    if layer is not None and (
-        not isinstance(layer, numbers.Integral) or isinstance(layer, bool) or not -L <= layer < L
-    ):
-        raise ValueError(f"layer must be an index into the {L} layers, got {layer!r}")
     if form not in ("units", "matrix"):
         raise ValueError(f"unknown form {form!r}; expected 'units' or 'matrix'")
-    chosen = range(L) if layer is None else [range(L)[layer]]
+    chosen = range(L) if layer is None else [validate.index(layer, L, "layer", negative=True)]
     names = _symbol_names(net.n_inputs, symbols, False)
     lines = []
     for li in chosen:

@@ -39,27 +39,6 @@ _MILP_OPTIONS = {"mip_rel_gap": 1e-10}
 
 
 # -- validation -----------------------------------------------------------------------
-def _check_net(net: Any, what: str) -> Network:
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
-    if "sigmoid" in net.activations:
-        raise ValueError(
-            f"a sigmoid network has no {what}: sigmoid is curved, so it cannot be written "
-            "with linear constraints; only relu and identity layers can"
-        )
-    return net
-
-
-def _check_output(net: Network, output: Any) -> int:
-    if isinstance(output, bool) or not isinstance(output, numbers.Integral):
-        raise TypeError(f"output must be an integer index, got {output!r}")
-    if not 0 <= int(output) < net.n_outputs:
-        raise ValueError(
-            f"output index {output} out of range: the network has {net.n_outputs} output(s)"
-        )
-    return int(output)
-
-
 def _check_sense(sense: Any) -> str:
     if sense not in ("max", "min"):
         raise ValueError(f"sense must be 'max' or 'min', got {sense!r}")
@@ -102,8 +81,7 @@ def interval_bounds(net: Network, box: Iterable[Any]) -> list[tuple[np.ndarray, 
     >>> [(list(lo), list(hi)) for lo, hi in interval_bounds(net, [(0, 1), (0, 1)])]
     [([Fraction(-1, 1)], [Fraction(1, 1)]), ([Fraction(1, 1)], [Fraction(3, 1)])]
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    validate.network(net)
     exact = net.exact and "sigmoid" not in net.activations
     B = validate.box(box, net.n_inputs, exact)
     lo, hi = B[:, 0], B[:, 1]
@@ -330,7 +308,7 @@ def encode(net: Network, box: Iterable[Any], bounds: str = "interval") -> MILP:
     z2_1 - h1_1 + h1_2 = 0
     a1_1, a1_2 in {0, 1}
     """
-    _check_net(net, "MILP encoding")
+    validate.network(net, needs="MILP encoding")
     if bounds not in ("interval", "lp"):
         raise ValueError(f"bounds must be 'interval' or 'lp', got {bounds!r}")
     B = validate.box(box, net.n_inputs, net.exact)
@@ -651,8 +629,8 @@ def optimize(
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     start = time.perf_counter()
-    _check_net(net, "MILP encoding")
-    output = _check_output(net, output)
+    validate.network(net, needs="MILP encoding")
+    output = validate.index(output, net.n_outputs, "output")
     sense = _check_sense(sense)
     model = encode(net, box, bounds)
     sign = -1.0 if sense == "max" else 1.0
@@ -721,8 +699,8 @@ def optimize_by_regions(
     from .regions import regions
 
     start = time.perf_counter()
-    _check_net(net, "linear regions")
-    output = _check_output(net, output)
+    validate.network(net, needs="linear regions")
+    output = validate.index(output, net.n_outputs, "output")
     sense = _check_sense(sense)
     box_f = validate.box(box, net.n_inputs)
     sign = -1.0 if sense == "max" else 1.0

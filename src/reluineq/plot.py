@@ -64,8 +64,7 @@ def _decorate_2d(ax: Axes, box: np.ndarray) -> None:
 
 
 def _check_2d(net: Network, what: str) -> None:
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    validate.network(net)
     if net.n_inputs != 2:
         raise ValueError(
             f"{what} draws networks with 2 inputs; this one has {net.n_inputs} "
@@ -120,9 +119,7 @@ def _resolve(
         if box is None:
             raise ValueError("give the box [(x_lo, x_hi), (y_lo, y_hi)] to split")
         return regions(net_or_regions, box), validate.box(box, 2), net_or_regions
-    rs = list(net_or_regions)
-    if not rs or not all(isinstance(r, Region) for r in rs):
-        raise ValueError("expected a Network or a non-empty list of Region objects")
+    rs = validate.regions(net_or_regions)
     polys = [_polygon(r) for r in rs]
     if box is None:
         pts = np.concatenate(polys)
@@ -316,8 +313,7 @@ def region_map(
         import matplotlib as mpl
 
         n_out = np.asarray(rs[0].M).shape[0]
-        if not 0 <= output < n_out:
-            raise ValueError(f"output {output} out of range for {n_out} outputs")
+        output = validate.index(output, n_out, "output")
         vals = np.array([
             float(np.asarray(r.M, dtype=float)[output] @ _area_centroid(p)[1]
                   + float(r.d[output]))
@@ -541,10 +537,7 @@ def hyperplanes(
 
     _check_2d(net, "hyperplanes")
     B = validate.box(box, 2)
-    n_layers = len(net.layers)
-    if not -n_layers <= layer < n_layers:
-        raise ValueError(f"layer {layer} out of range: the network has {n_layers} layers")
-    layer %= n_layers
+    layer = validate.index(layer, len(net.layers), "layer", negative=True)
     # The layers before `layer`, then `layer` without its activation: its pre-activations
     # are affine on each region of this truncated network.
     lays = net.layers[: layer + 1]
@@ -552,10 +545,9 @@ def hyperplanes(
                     [lay.activation for lay in lays[:-1]] + ["identity"])
     pieces = regions(trunc, box)
     n_units = net.layers[layer].n_out
-    units = list(range(n_units)) if units is None else [int(u) for u in units]
-    for u in units:
-        if not 0 <= u < n_units:
-            raise ValueError(f"unit {u} out of range: layer {layer} has {n_units} units")
+    units = list(range(n_units)) if units is None else [
+        validate.index(u, n_units, "unit", of=f"layer {layer} has {n_units} units") for u in units
+    ]
     if labels is None:
         sup = "" if layer == 0 else f"^{{({layer + 1})}}"
         labels = [f"$h{sup}_{{{u + 1}}}$" for u in units]
@@ -741,8 +733,7 @@ def breakpoints_1d(
     [[0.0, 0.0], [1.0, 1.0]]
     >>> plt.close(ax.figure)
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
+    validate.network(net)
     if net.n_inputs != 1 or net.n_outputs != 1:
         raise ValueError(
             f"breakpoints_1d plots networks with 1 input and 1 output; this one is "
@@ -861,8 +852,7 @@ def surface(
     _check_2d(net, "surface")
     if kind not in ("contour", "3d"):
         raise ValueError(f"kind must be 'contour' or '3d', got {kind!r}")
-    if not 0 <= output < net.n_outputs:
-        raise ValueError(f"output {output} out of range for {net.n_outputs} outputs")
+    output = validate.index(output, net.n_outputs, "output")
     B = validate.box(box, 2)
     linear = "sigmoid" not in net.activations
     if boundaries is None:

@@ -839,13 +839,7 @@ def regions(
     >>> sp.Matrix(r.M), sp.Matrix(r.d)
     (Matrix([[1, 0]]), Matrix([[0]]))
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
-    if "sigmoid" in net.activations:
-        raise ValueError(
-            "a sigmoid network has no linear regions: sigmoid is curved everywhere, so no "
-            "piece of the input space has an affine map"
-        )
+    validate.network(net, needs="linear regions")
     # bool is an int in Python; True must not silently mean a limit of one region.
     if max_regions is not None and (
         isinstance(max_regions, bool) or not isinstance(max_regions, int) or max_regions < 1

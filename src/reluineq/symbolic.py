@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import validate
 from .network import Network
 
 if TYPE_CHECKING:
@@ -180,13 +181,10 @@ def layer_equations(
     """
     import sympy as sp
 
-    _check_network(net)
-    if layer is not None and (
-        not isinstance(layer, numbers.Integral) or not -len(net.layers) <= layer < len(net.layers)
-    ):
-        raise ValueError(f"layer must be an index into the {len(net.layers)} layers, got {layer!r}")
+    validate.network(net)
+    chosen = None if layer is None else validate.index(layer, len(net.layers), "layer",
+                                                        negative=True)
     h: tuple[sp.Symbol, ...] = _symbols(net.n_inputs, input_symbols)
-    chosen = None if layer is None else range(len(net.layers))[layer]
     out: list[sp.Eq] = []
     for li, lay in enumerate(net.layers):
         z_syms = [sp.Symbol(f"z^{{({li + 1})}}_{{{j + 1}}}", real=True) for j in range(lay.n_out)]
@@ -218,17 +216,12 @@ def network_expression(net: Network, symbols: Sequence[Any] | None = None) -> li
     """
     import sympy as sp
 
-    _check_network(net)
+    validate.network(net)
     h = sp.Matrix(_symbols(net.n_inputs, symbols))
     for lay in net.layers:
         z = to_sympy_matrix(lay.weight) * h + to_sympy_matrix(lay.bias)
         h = z.applyfunc(lambda e, act=lay.activation: _activate(act, e))
     return list(h)
-
-
-def _check_network(net: Any) -> None:
-    if not isinstance(net, Network):
-        raise TypeError(f"expected a reluineq.Network, got {type(net).__name__}")
 
 
 def affine_collapse(net: Network) -> tuple[sp.Matrix, sp.Matrix]:
@@ -259,7 +252,7 @@ def affine_collapse(net: Network) -> tuple[sp.Matrix, sp.Matrix]:
     >>> affine_collapse(net)
     (Matrix([[1, 1]]), Matrix([[4]]))
     """
-    _check_network(net)
+    validate.network(net)
     for i, act in enumerate(net.activations):
         if act != "identity":
             raise ValueError(
@@ -296,7 +289,7 @@ def collapse_identity(net: Network) -> Network:
     >>> small.forward([1, 2]), net.forward([1, 2])
     (array([31.]), array([31.]))
     """
-    _check_network(net)
+    validate.network(net)
     weights: list[np.ndarray] = []
     biases: list[np.ndarray] = []
     acts: list[str] = []
@@ -381,7 +374,7 @@ def region_map(region: Region, symbols: Sequence[Any] | None = None) -> sp.Matri
     """
     import sympy as sp
 
-    M = np.asarray(region.M)
+    M = np.asarray(validate.region(region).M)
     x = sp.Matrix(_symbols(M.shape[1], symbols))
     return to_sympy_matrix(M) * x + to_sympy_matrix(region.d)
 
@@ -441,7 +434,7 @@ def region_conditions(region: Region, symbols: Sequence[Any] | None = None) -> s
     """
     import sympy as sp
 
-    n = np.asarray(region.M).shape[1]
+    n = np.asarray(validate.region(region).M).shape[1]
     x = sp.Matrix(_symbols(n, symbols))
     rels = []
     for kind, a, b, rel in _oriented_rows(region):
@@ -494,9 +487,8 @@ def piecewise(
     """
     import sympy as sp
 
-    _check_network(net)
-    if len(regions) == 0:
-        raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
+    validate.network(net)
+    regions = validate.regions(regions)
     syms = _symbols(net.n_inputs, symbols)
     for k, r in enumerate(regions):
         if np.shape(r.M) != (net.n_outputs, net.n_inputs):

@@ -24,13 +24,142 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .network import Network
 from .rational import decimal_fraction, is_exact, scalar_kind
 
-__all__ = ["box"]
+if TYPE_CHECKING:
+    from .regions import Region
+
+__all__ = ["box", "count", "index", "network", "region", "regions"]
+
+
+def a_kind(value: Any) -> str:
+    """What ``value`` is, for an error message: ``"a Network"``, ``"an int"``.
+
+    >>> a_kind(3), a_kind([1])
+    ('an int', 'a list')
+    """
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def network(value: Any, *, needs: str | None = None) -> Network:
+    """Check that ``value`` is a :class:`~reluineq.Network` and return it.
+
+    Parameters
+    ----------
+    value
+        The argument.
+    needs
+        What the caller computes that only a piecewise-linear network has (``"linear
+        regions"``, ``"MILP encoding"``): a network with a curved layer is then refused.
+
+    Raises
+    ------
+    TypeError
+        Not a network.
+    ValueError
+        A curved (sigmoid) layer when ``needs`` is given; the message names it.
+    """
+    if not isinstance(value, Network):
+        raise TypeError(f"expected a reluineq.Network, got {a_kind(value)}")
+    if needs is not None and "sigmoid" in value.activations:
+        raise ValueError(
+            f"a sigmoid network has no {needs}: sigmoid is curved, so the network is "
+            "affine on no piece of its input space"
+        )
+    return value
+
+
+def index(value: Any, size: int, name: str, *, negative: bool = False, of: str = "") -> int:
+    """Check an index into ``size`` things (outputs, layers) and return it as an ``int``.
+
+    Parameters
+    ----------
+    value
+        The argument: an integer (not a boolean).
+    size
+        How many things there are.
+    name
+        The argument's name, for messages (``"output"``, ``"layer"``).
+    negative
+        Also accept ``-size <= value < 0``, counted from the end as in Python; the
+        result is then the non-negative index.
+    of
+        What holds the things, for messages; ``"the network has 2 outputs"`` by default.
+
+    Examples
+    --------
+    >>> index(-1, 3, "layer", negative=True)
+    2
+    >>> index(3, 3, "output")
+    Traceback (most recent call last):
+    ...
+    ValueError: output 3 is out of range: the network has 3 outputs
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer index, got {value!r}")
+    k = int(value)
+    low = -size if negative else 0
+    if not low <= k < size:
+        where = of or f"the network has {size} {name}{'' if size == 1 else 's'}"
+        raise ValueError(f"{name} {k} is out of range: {where}")
+    return k % size
+
+
+def count(value: Any, name: str, least: int = 0) -> int:
+    """Check a whole number of things (samples, steps), at least ``least``; return it.
+
+    >>> count(3, "samples")
+    3
+    >>> count(True, "samples")
+    Traceback (most recent call last):
+    ...
+    ValueError: samples must be an integer >= 0, got True
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or (
+        value < least
+    ):
+        raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
+    return int(value)
+
+
+def region(value: Any) -> Region:
+    """Check that ``value`` is one :class:`~reluineq.Region` and return it."""
+    from .regions import Region
+
+    if not isinstance(value, Region):
+        raise TypeError(f"expected a reluineq.Region, got {a_kind(value)}")
+    return value
+
+
+def regions(value: Any, *, allow_empty: bool = False) -> list[Region]:
+    """Check that ``value`` holds regions of :func:`reluineq.regions`; return them as a list.
+
+    Raises
+    ------
+    TypeError
+        Not a sequence (a network, a number), or an entry that is not a region.
+    ValueError
+        No regions at all (unless ``allow_empty``).
+    """
+    from .regions import Region
+
+    if isinstance(value, (str, bytes, Network)) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"expected the regions of reluineq.regions(net, box), got {a_kind(value)}"
+        )
+    out = list(value)
+    for k, r in enumerate(out):
+        if not isinstance(r, Region):
+            raise TypeError(f"region {k} is {a_kind(r)}, not a reluineq.Region")
+    if not out and not allow_empty:
+        raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
+    return out
 
 
 def _is_scalar(value: Any) -> bool:
