@@ -11,7 +11,7 @@ scipy or matplotlib only inside the functions that need them, so ``import reluin
 fast.
 """
 
-from . import approx, check, latex, lp, plot, program, symbolic
+from . import activations, approx, check, latex, lp, plot, program, rational, symbolic, validate
 from .check import CheckError, check_expression, check_regions
 from .network import ACTIVATIONS, Layer, Network
 from .regions import TOL, Region, TooManyRegionsError, regions
@@ -24,6 +24,7 @@ __all__ = [
     "Network",
     "Region",
     "TooManyRegionsError",
+    "activations",
     "approx",
     "check",
     "check_expression",
@@ -32,7 +33,9 @@ __all__ = [
     "lp",
     "plot",
     "program",
+    "rational",
     "regions",
     "symbolic",
+    "validate",
 ]
 __version__ = "0.1.0"

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import validate
+from .activations import lookup, sigmoid
 from .network import Network
 from .rational import exact_or_float, to_fraction
 
@@ -251,20 +252,6 @@ def fit_loglog_slope(ks: Sequence[float], errors: Sequence[float]) -> float:
 
 
 # -- single units as regressions ----------------------------------------------------------
-def sigmoid(z: Any) -> np.ndarray:
-    r"""The logistic function :math:`\sigma(z) = 1/(1 + e^{-z})`, without overflow.
-
-    Examples
-    --------
-    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
-    array([0. , 0.5, 1. ])
-    """
-    z = np.asarray(z, dtype=float)
-    # exp of a non-positive number only: e^{-|z|} never overflows.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 @dataclass(frozen=True)
 class UnitFit:
     """One fitted unit ``y ≈ activation(w · x + b)``.
@@ -292,12 +279,7 @@ class UnitFit:
     def predict(self, x: Any) -> np.ndarray:
         """``activation(w · x + b)`` for inputs ``x`` of shape ``(m,)`` or ``(m, n)``."""
         X = _design(x, "x", len(self.w))
-        z = X @ self.w + self.b
-        if self.activation == "relu":
-            return np.maximum(z, 0.0)
-        if self.activation == "sigmoid":
-            return sigmoid(z)
-        return z
+        return lookup(self.activation).apply(X @ self.w + self.b)
 
     def to_network(self) -> Network:
         """The unit as a one-layer :class:`~reluineq.Network`."""

@@ -91,23 +91,6 @@ def _bits(pattern: Sequence[int]) -> str:
     return "".join(str(int(b)) for b in pattern) or "()"
 
 
-def _exact_patterns(net: Network, X: np.ndarray) -> np.ndarray:
-    """Activation patterns of an exact network at rational points, computed exactly."""
-    h = X
-    bits = []
-    for lay in net.layers:
-        z = h.dot(lay.weight.T) + lay.bias
-        if lay.activation == "relu":
-            on = np.vectorize(lambda v: v > 0, otypes=[bool])(z)
-            bits.append(on)
-            h = np.where(on, z, Fraction(0))
-        else:
-            h = z
-    if not bits:
-        return np.zeros((len(X), 0), dtype=np.int8)
-    return np.concatenate(bits, axis=1).astype(np.int8)
-
-
 def _sample(box: np.ndarray, samples: int, seed: int, exact: bool) -> np.ndarray:
     rng = np.random.default_rng(seed)
     lo, hi = box[:, 0], box[:, 1]
@@ -217,8 +200,7 @@ def check_regions(
     reluineq.check.CheckError: regions: ... sample points lie in no region, e.g. ...
     """
     _check_inputs(net, samples, seed, tol)
-    if "sigmoid" in net.activations:
-        raise ValueError("a sigmoid network has no linear regions to check")
+    validate.network(net, needs="linear regions to check")
     regions = validate.regions(regions, allow_empty=True)
     if len(regions) == 0:
         raise CheckError("regions: the list of regions is empty")
@@ -254,7 +236,7 @@ def check_regions(
         p = np.asarray(r.point, dtype=object if exact else float)
         if len(A) and not np.all(A.dot(p) - c < systems[-1][2]):
             problems.append(f"{name}: its point {_fmt(p)} violates A x < c")
-        pat = tuple(_exact_patterns(net, p[None, :])[0]) if exact else net.pattern(p)
+        pat = net.pattern(p)  # exact at a rational point of an exact network
         if tuple(pat) != r.pattern:
             problems.append(f"{name}: the network's pattern at its point is {_bits(pat)}")
         f = net.forward_exact(p) if exact else net.forward(p)
@@ -398,7 +380,7 @@ def check_expression(
     syms = tuple(input_symbols(net.n_inputs) if symbols is None else symbols)
     if len(syms) != net.n_inputs:
         raise ValueError(f"expected {net.n_inputs} input symbols, got {len(syms)}")
-    exact = net.exact and "sigmoid" not in net.activations
+    exact = net.exact and all(layer.act.exact_fn is not None for layer in net.layers)
     if points is None:
         if box is None:
             raise ValueError("give the points to compare at, or a box to sample them from")

@@ -502,20 +502,12 @@ def layer_equations(
         if form == "matrix":
             vec = "x" if li == 0 else f"h^{{({li})}}"
             z = f"{matrix(lay.weight, precision)} {vec} + {matrix(lay.bias, precision)}"
-            lines.append(f"h{tag} &= {_activation_tex(lay.activation, z, wrap=True)}")
+            lines.append(f"h{tag} &= {lay.act.latex(z, big=True)}")
             continue
         for j in range(lay.n_out):
             z = f"z{tag}_{{{j + 1}}}"
             lines.append(f"{z} &= {linear(lay.weight[j], lay.bias[j], inputs, precision)}")
         for j in range(lay.n_out):
             z = f"z{tag}_{{{j + 1}}}"
-            lines.append(f"h{tag}_{{{j + 1}}} &= {_activation_tex(lay.activation, z)}")
+            lines.append(f"h{tag}_{{{j + 1}}} &= {lay.act.latex(z)}")
     return _environment(lines, "aligned")
-
-
-def _activation_tex(activation: str, z: str, wrap: bool = False) -> str:
-    if activation == "relu":
-        return f"\\max\\left(0, {z}\\right)" if wrap else f"\\max(0, {z})"
-    if activation == "sigmoid":
-        return f"\\sigma\\left({z}\\right)" if wrap else f"\\frac{{1}}{{1 + e^{{-{z}}}}}"
-    return z

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from . import validate
+from .activations import lookup
 from .latex import check_precision, linear, number
-from .network import Network, apply_activation
+from .network import Network
 
 __all__ = [
     "MILP",
@@ -82,22 +83,26 @@ def interval_bounds(net: Network, box: Iterable[Any]) -> list[tuple[np.ndarray, 
     [([Fraction(-1, 1)], [Fraction(1, 1)]), ([Fraction(1, 1)], [Fraction(3, 1)])]
     """
     validate.network(net)
-    exact = net.exact and "sigmoid" not in net.activations
+    exact = net.exact and all(layer.act.exact_fn is not None for layer in net.layers)
     B = validate.box(box, net.n_inputs, exact)
     lo, hi = B[:, 0], B[:, 1]
     out = []
     for layer in net.layers:
         W = layer.weight if exact else np.asarray(layer.weight, dtype=float)
         b = layer.bias if exact else np.asarray(layer.bias, dtype=float)
-        zero = Fraction(0) if exact else 0.0
-        Wp = np.where(W > 0, W, zero)
-        Wm = np.where(W < 0, W, zero)
-        zlo = Wp.dot(lo) + Wm.dot(hi) + b
-        zhi = Wp.dot(hi) + Wm.dot(lo) + b
+        zlo, zhi = _affine_bounds(W, b, lo, hi)
         out.append((zlo, zhi))
-        # Every activation is monotone: the image of [zlo, zhi] is between its ends' images.
-        lo, hi = apply_activation(layer.activation, zlo), apply_activation(layer.activation, zhi)
+        lo, hi = layer.act.interval(zlo, zhi)
     return out
+
+
+def _affine_bounds(
+    W: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval arithmetic through ``z = W h + b`` for ``h`` in ``[lo, hi]``."""
+    zero = Fraction(0) if W.dtype == object else 0.0
+    Wp, Wm = np.where(W > 0, W, zero), np.where(W < 0, W, zero)
+    return Wp.dot(lo) + Wm.dot(hi) + b, Wp.dot(hi) + Wm.dot(lo) + b
 
 
 # -- the encoding ---------------------------------------------------------------------
@@ -158,6 +163,8 @@ class MILP:
         The ``(n, 2)`` input box.
     exact : bool
         Whether coefficients are ``Fraction``.
+    activations : tuple of str
+        Each layer's activation, whose table entry encoded (and writes) its units.
     """
 
     variables: list[Variable]
@@ -166,6 +173,7 @@ class MILP:
     outputs: list[int]
     box: np.ndarray
     exact: bool
+    activations: tuple[str, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
@@ -309,6 +317,10 @@ def encode(net: Network, box: Iterable[Any], bounds: str = "interval") -> MILP:
     a1_1, a1_2 in {0, 1}
     """
     validate.network(net, needs="MILP encoding")
+    for layer in net.layers:
+        if not layer.act.identity and layer.act.milp is None:
+            raise ValueError(f"a {layer.activation} layer has no MILP encoding in the "
+                             "activation table")
     if bounds not in ("interval", "lp"):
         raise ValueError(f"bounds must be 'interval' or 'lp', got {bounds!r}")
     B = validate.box(box, net.n_inputs, net.exact)
@@ -331,8 +343,7 @@ def encode(net: Network, box: Iterable[Any], bounds: str = "interval") -> MILP:
         W = layer.weight if exact else np.asarray(layer.weight, dtype=float)
         hlo = np.array([variables[k].lower for k in prev], dtype=W.dtype)
         hhi = np.array([variables[k].upper for k in prev], dtype=W.dtype)
-        L = np.where(W > 0, W, zero).dot(hlo) + np.where(W < 0, W, zero).dot(hhi) + layer.bias
-        U = np.where(W > 0, W, zero).dot(hhi) + np.where(W < 0, W, zero).dot(hlo) + layer.bias
+        L, U = _affine_bounds(W, layer.bias, hlo, hhi)
         if bounds == "lp" and li > 1:
             L, U = _lp_bounds(variables, rows, prev, np.asarray(W, dtype=float),
                               np.asarray(layer.bias, dtype=float), L, U)
@@ -348,31 +359,30 @@ def encode(net: Network, box: Iterable[Any], bounds: str = "interval") -> MILP:
                 if w != 0:
                     coeffs[k] = -w
             rows.append(Constraint(coeffs, layer.bias[j], layer.bias[j], "affine", (li, j + 1)))
-        if layer.activation == "identity":
-            prev = z_ids
-            continue
-        h_ids = []
-        for j, zj in enumerate(z_ids):
-            lo, hi = L[j], U[j]
-            hj = new(f"h{li}_{j + 1}", f"h^{{({li})}}_{{{j + 1}}}", "post", li, j + 1,
-                     max(lo, zero), max(hi, zero))
-            h_ids.append(hj)
-            unit = (li, j + 1)
-            if hi <= 0:
-                rows.append(Constraint({hj: one}, zero, zero, "dead", unit))
-            elif lo >= 0:
-                rows.append(Constraint({hj: one, zj: -one}, zero, zero, "live", unit))
-            else:
-                aj = new(f"a{li}_{j + 1}", f"a^{{({li})}}_{{{j + 1}}}", "binary", li, j + 1,
-                         zero, one)
-                rows += [
-                    Constraint({hj: one}, zero, None, "nonneg", unit),
-                    Constraint({hj: one, zj: -one}, zero, None, "above", unit),
-                    Constraint({hj: one, zj: -one, aj: -lo}, None, -lo, "active", unit),
-                    Constraint({hj: one, aj: -hi}, None, zero, "inactive", unit),
-                ]
-        prev = h_ids
-    return MILP(variables, rows, layer_bounds, list(prev), B, exact)
+        prev = z_ids if layer.act.identity else _encode_units(layer, li, z_ids, L, U, new, rows,
+                                                            zero, one)
+    return MILP(variables, rows, layer_bounds, list(prev), B, exact, net.activations)
+
+
+def _encode_units(layer: Any, li: int, z_ids: list[int], L: np.ndarray, U: np.ndarray,
+                  new: Any, rows: list[Constraint], zero: Any, one: Any) -> list[int]:
+    """Each unit's output ``h`` (and binary ``a`` if it needs one) and rows, as its
+    activation's table entry encodes them; returns the ids of the ``h``."""
+    act = layer.act
+    h_lo, h_hi = act.interval(L, U)
+    h_ids = []
+    for j, zj in enumerate(z_ids):
+        unit = (li, j + 1)
+        ids = {"z": zj, "h": new(f"h{li}_{j + 1}", f"h^{{({li})}}_{{{j + 1}}}", "post", li,
+                                 j + 1, h_lo[j], h_hi[j])}
+        encoded = act.milp(L[j], U[j], zero, one)
+        if any("a" in coeffs for _, coeffs, _, _ in encoded):
+            ids["a"] = new(f"a{li}_{j + 1}", f"a^{{({li})}}_{{{j + 1}}}", "binary", li, j + 1,
+                           zero, one)
+        rows += [Constraint({ids[role]: c for role, c in coeffs.items()}, lo, hi, kind, unit)
+                 for kind, coeffs, lo, hi in encoded]
+        h_ids.append(ids["h"])
+    return h_ids
 
 
 def _lp_bounds(
@@ -433,6 +443,23 @@ def _linear_text(named: dict[str, Any]) -> str:
     return " ".join(parts) if parts else "0"
 
 
+def _unit_latex(milp: MILP, unit: tuple[int, int], group: list[Constraint],
+                precision: int) -> str:
+    """One unit's rows on one line, as its activation's table entry writes them."""
+    li, j = unit
+    V = milp.variables
+    names = {_ROLES[V[k].kind]: V[k].latex for row in group for k in row.coeffs}
+    L, U = milp.bounds[li - 1][0][j - 1], milp.bounds[li - 1][1][j - 1]
+    act = lookup(milp.activations[li - 1])
+    parts = act.milp_tex([row.kind for row in group], names, L, U,
+                         lambda v: number(v, precision))
+    return ", \\quad ".join(parts)
+
+
+#: The role a variable plays in its unit's rows, by the variable's kind.
+_ROLES = {"pre": "z", "post": "h", "binary": "a"}
+
+
 def to_latex(milp: MILP, precision: int = 3) -> str:
     r"""The constraint system as a KaTeX-ready ``aligned`` block.
 
@@ -482,7 +509,7 @@ def to_latex(milp: MILP, precision: int = 3) -> str:
         f"{v.latex} &\\in [{number(v.lower, precision)}, {number(v.upper, precision)}]"
         for v in V if v.kind == "input"
     ]
-    # Rows of one ReLU unit share a line; the unit's variables are found by kind.
+    # The rows of one unit share a line, written by its activation's table entry.
     by_unit: dict[tuple[int, int], list[Constraint]] = {}
     for row in milp.rows:
         by_unit.setdefault((row.unit, row.kind == "affine"), []).append(row)
@@ -495,31 +522,8 @@ def to_latex(milp: MILP, precision: int = 3) -> str:
             lines.append(f"{V[z].latex} &= {rhs}")
             continue
         group = by_unit.pop((row.unit, False), None)
-        if group is None:
-            continue  # this unit's line is already written
-        ids = {V[j].kind: j for r in group for j in r.coeffs}
-        h = V[ids["post"]].latex
-        z = V[ids["pre"]].latex if "pre" in ids else ""
-        if group[0].kind == "dead":
-            lines.append(f"{h} &= 0")
-            continue
-        if group[0].kind == "live":
-            lines.append(f"{h} &= {z}")
-            continue
-        a = V[ids["binary"]].latex
-        lo = next(r for r in group if r.kind == "active").upper  # -L
-        hi = -next(r for r in group if r.kind == "inactive").coeffs[ids["binary"]]  # U
-        big_l = number(lo, precision)
-        u_text = number(hi, precision)
-        u_text = "" if u_text == "1" else u_text + "\\, "
-        parts = [
-            f"{h} &\\ge 0",
-            f"{h} \\ge {z}",
-            f"{h} \\le {z} + {big_l}\\,(1 - {a})",
-            f"{h} \\le {u_text}{a}",
-            f"{a} \\in \\{{0, 1\\}}",
-        ]
-        lines.append(", \\quad ".join(parts))
+        if group is not None:  # else this unit's line is already written
+            lines.append(_unit_latex(milp, row.unit, group, precision))
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 

@@ -10,12 +10,14 @@ from typing import Any
 
 import numpy as np
 
+from .activations import Activation, lookup, names
 from .rational import is_exact, parse_fraction, scalar_kind, to_fraction
 
-__all__ = ["ACTIVATIONS", "Layer", "Network", "apply_activation"]
+__all__ = ["ACTIVATIONS", "Layer", "Network"]
 
-#: Activation functions a layer may use.
-ACTIVATIONS: tuple[str, ...] = ("relu", "identity", "sigmoid")
+#: Names of the activation functions a layer may use: those of
+#: :data:`reluineq.activations.TABLE`.
+ACTIVATIONS: tuple[str, ...] = names()
 
 
 def _as_table(values: Any, ndim: int, where: str) -> list:
@@ -64,6 +66,11 @@ class Layer:
     def n_out(self) -> int:
         """Number of units of the layer."""
         return self.weight.shape[0]
+
+    @property
+    def act(self) -> Activation:
+        """The layer's entry in the activation table: its forms, slopes and encodings."""
+        return lookup(self.activation)
 
 
 class Network:
@@ -130,10 +137,10 @@ class Network:
         kinds: set[str] = set()
         for i, (w, b, act) in enumerate(zip(weights, biases, activations, strict=True)):
             where = f"layer {i}"
-            if not isinstance(act, str) or act not in ACTIVATIONS:
-                raise ValueError(
-                    f"{where}: unknown activation {act!r}; expected one of {ACTIVATIONS}"
-                )
+            try:
+                act = lookup(act).name
+            except ValueError as err:
+                raise ValueError(f"{where}: {err}") from None
             wt = _as_table(w, 2, f"{where} weight")
             bt = _as_table(b, 1, f"{where} bias")
             if len(wt) == 0 or len(wt[0]) == 0:
@@ -242,8 +249,13 @@ class Network:
 
     @property
     def n_relu_units(self) -> int:
-        """Number of ReLU units, the length of an activation pattern."""
-        return sum(layer.n_out for layer in self.layers if layer.activation == "relu")
+        """Number of units that switch (ReLU units), the length of an activation pattern."""
+        return sum(layer.n_out for layer in self.layers if layer.act.switches)
+
+    @property
+    def piecewise_linear(self) -> bool:
+        """Whether every layer is piecewise linear, so that the network has linear regions."""
+        return all(layer.act.piecewise_linear for layer in self.layers)
 
     def __repr__(self) -> str:
         shape = "-".join(str(w) for w in self.widths)
@@ -251,15 +263,41 @@ class Network:
         return f"Network({shape}, {acts}, {'exact' if self.exact else 'float'})"
 
     # -- forward passes ----------------------------------------------------------
-    def _check_input(self, x: Any, dtype: Any) -> tuple[np.ndarray, bool]:
-        arr = np.asarray(x, dtype=dtype)
+    def _inputs(self, x: Any, exact: bool) -> tuple[np.ndarray, bool]:
+        """A batch ``(k, n_inputs)`` of ``Fraction`` (``exact``) or ``float64``, and
+        whether ``x`` was a single input."""
+        arr = np.asarray(x, dtype=object if exact else float)
         single = arr.ndim == 1
         if arr.ndim not in (1, 2) or arr.shape[-1] != self.n_inputs:
             raise ValueError(
                 f"input must have shape ({self.n_inputs},) or (batch, {self.n_inputs}), "
                 f"got {arr.shape}"
             )
+        if exact:
+            arr = np.vectorize(to_fraction, otypes=[object])(arr)
+        elif not np.all(np.isfinite(arr)):
+            raise ValueError("input contains NaN or infinite values")
         return (arr[None, :] if single else arr), single
+
+    def _propagate(self, h: np.ndarray) -> list[np.ndarray]:
+        """Every layer's pre-activations on the batch ``h``: the network's one layer loop.
+
+        Exact on a ``Fraction`` batch of an exact network, ``float64`` otherwise; the
+        activation of the last one is the output.
+        """
+        exact = h.dtype == object
+        zs = []
+        for layer in self.layers:
+            W, b = layer.weight, layer.bias
+            if not exact:
+                W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+            z = h.dot(W.T) + b
+            zs.append(z)
+            h = layer.act.apply(z)
+        return zs
+
+    def _has_exact_pass(self) -> bool:
+        return self.exact and all(layer.act.exact_fn is not None for layer in self.layers)
 
     def forward(self, x: Any) -> np.ndarray:
         """Numeric forward pass in ``float64``.
@@ -274,31 +312,24 @@ class Network:
         numpy.ndarray
             Shape ``(n_outputs,)`` or ``(batch, n_outputs)``.
         """
-        h, single = self._check_input(x, float)
-        if not np.all(np.isfinite(h)):
-            raise ValueError("input contains NaN or infinite values")
-        for layer in self.layers:
-            z = h @ np.asarray(layer.weight, dtype=float).T + np.asarray(layer.bias, dtype=float)
-            h = apply_activation(layer.activation, z)
-        return h[0] if single else h
+        h, single = self._inputs(x, exact=False)
+        out = self.layers[-1].act.apply(self._propagate(h)[-1])
+        return out[0] if single else out
 
     def forward_exact(self, x: Any) -> np.ndarray:
         """Exact forward pass of an exact network on rational inputs.
 
-        Returns an ``object`` array of ``Fraction``. Sigmoid layers have no rational
-        values and raise ``ValueError``.
+        Returns an ``object`` array of ``Fraction``. A layer whose activation has no
+        rational values (sigmoid) raises ``ValueError``.
         """
         if not self.exact:
             raise ValueError("forward_exact needs an exact (rational) network; this one is float")
-        if "sigmoid" in self.activations:
-            raise ValueError("a sigmoid network has no exact rational forward pass")
-        arr = np.asarray(x, dtype=object)
-        h, single = self._check_input(arr, object)
-        h = np.vectorize(to_fraction, otypes=[object])(h)
         for layer in self.layers:
-            z = h.dot(layer.weight.T) + layer.bias
-            h = apply_activation(layer.activation, z)
-        return h[0] if single else h
+            if layer.act.exact_fn is None:
+                raise ValueError(f"a {layer.activation} network has no exact rational forward pass")
+        h, single = self._inputs(x, exact=True)
+        out = self.layers[-1].act.apply(self._propagate(h)[-1])
+        return out[0] if single else out
 
     def preactivations(self, x: Any) -> list[np.ndarray]:
         """Pre-activations ``W h + b`` of every layer for inputs ``x``.
@@ -306,37 +337,21 @@ class Network:
         Exact (``Fraction``) for an exact ReLU/identity network fed rational inputs, so
         that a point just beside a hyperplane gets the right side; ``float64`` otherwise.
         """
-        arr = np.asarray(x, dtype=object)
-        exact = (
-            self.exact
-            and "sigmoid" not in self.activations
-            and all(is_exact(v) for v in arr.ravel())
+        exact = self._has_exact_pass() and all(
+            is_exact(v) for v in np.asarray(x, dtype=object).ravel()
         )
-        if exact:
-            h, single = self._check_input(arr, object)
-            h = np.vectorize(to_fraction, otypes=[object])(h)
-        else:
-            h, single = self._check_input(x, float)
-        out = []
-        for layer in self.layers:
-            if exact:
-                z = h.dot(layer.weight.T) + layer.bias
-            else:
-                w = np.asarray(layer.weight, dtype=float)
-                z = h @ w.T + np.asarray(layer.bias, dtype=float)
-            out.append(z[0] if single else z)
-            h = apply_activation(layer.activation, z)
-        return out
+        h, single = self._inputs(x, exact)
+        return [z[0] if single else z for z in self._propagate(h)]
 
     def pattern(self, x: Any) -> tuple[int, ...] | np.ndarray:
-        """Activation pattern of the ReLU units at ``x``: 1 where ``W h + b > 0``.
+        """Activation pattern of the switching (ReLU) units at ``x``: 1 where ``W h + b > 0``.
 
         ReLU(0) counts as off. A single input gives a tuple, a batch a 0/1 array of
-        shape ``(batch, n_relu_units)``.
+        shape ``(batch, n_relu_units)``. Exact for rational inputs of an exact network.
         """
         zs = self.preactivations(x)
         bits = [np.asarray(z > 0, dtype=bool) for z, layer in zip(zs, self.layers, strict=True)
-                if layer.activation == "relu"]
+                if layer.act.switches]
         if not bits:
             return () if np.ndim(zs[0]) == 1 else np.zeros((len(zs[0]), 0), dtype=np.int8)
         pat = np.concatenate(bits, axis=-1).astype(np.int8)
@@ -398,26 +413,3 @@ def _parse_nested(value: Any, where: str) -> Any:
     if isinstance(value, str):
         return parse_fraction(value, where)
     return value
-
-
-def apply_activation(activation: str, z: np.ndarray) -> np.ndarray:
-    """``activation`` applied to an array: exact on ``Fraction`` arrays, never overflowing.
-
-    Examples
-    --------
-    >>> apply_activation("sigmoid", np.array([-1000.0, 0.0, 1000.0]))
-    array([0. , 0.5, 1. ])
-    """
-    if activation == "identity":
-        return z
-    if activation == "relu":
-        if z.dtype == object:
-            return np.where(z > 0, z, Fraction(0))
-        return np.maximum(z, 0.0)
-    # Split by sign so that exp never overflows.
-    out = np.empty_like(z, dtype=float)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out

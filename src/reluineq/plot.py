@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import validate
-from .network import ACTIVATIONS, Network, apply_activation
+from . import activations, validate
+from .network import Network
 from .regions import Region, regions
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def _check_2d(net: Network, what: str) -> None:
 def _relu_widths(net: Network | None) -> list[int] | None:
     if net is None:
         return None
-    return [lay.n_out for lay in net.layers if lay.activation == "relu"]
+    return [lay.n_out for lay in net.layers if lay.act.switches]
 
 
 def _pattern_str(pattern: Sequence[int], widths: Sequence[int] | None = None) -> str:
@@ -760,8 +760,9 @@ def breakpoints_1d(
         top.tick_params(labelsize=9, colors="0.3")
     if hinges:
         lays = net.layers
-        if len(lays) != 2 or lays[0].activation != "relu" or lays[1].activation != "identity":
+        if len(lays) != 2 or lays[0].act.slopes != (0, 1) or not lays[1].act.identity:
             raise ValueError("hinges=True needs one hidden ReLU layer and an identity output")
+        unit = lays[0].act
         W, b = lays[0].weight[:, 0], lays[0].bias
         a, c = lays[1].weight[0], lays[1].bias[0]
         flo, fhi = float(lo), float(hi)
@@ -773,10 +774,10 @@ def breakpoints_1d(
                     pts = [flo, kink, fhi]
             px = np.array(pts)
             py = float(a[j]) * np.maximum(0.0, float(W[j]) * px + float(b[j]))
+            term = unit.latex(_affine_tex(W[j], b[j]), written_out=False)
             ax.plot(px, py, linestyle="--", linewidth=1.4,
                     color=LINE_COLORS[(j + 1) % len(LINE_COLORS)],
-                    label=f"${_num(a[j])}\\,\\max(0,\\ {_affine_tex(W[j], b[j])})$"
-                    .replace("$1\\,", "$").replace("$-1\\,", "$-"))
+                    label=f"${_num(a[j])}\\,{term}$".replace("$1\\,", "$").replace("$-1\\,", "$-"))
         if float(c) != 0:
             ax.axhline(float(c), color="0.4", linestyle="-.", linewidth=1.2,
                        label=f"$c = {_num(c)}$")
@@ -854,7 +855,7 @@ def surface(
         raise ValueError(f"kind must be 'contour' or '3d', got {kind!r}")
     output = validate.index(output, net.n_outputs, "output")
     B = validate.box(box, 2)
-    linear = "sigmoid" not in net.activations
+    linear = net.piecewise_linear
     if boundaries is None:
         boundaries = linear
     if boundaries and not linear:
@@ -1008,7 +1009,7 @@ def fit(
 
 
 def activation_functions(
-    names: Sequence[str] = ("identity", "relu", "sigmoid"),
+    names: Sequence[str] | None = None,
     ax: Any = None,
     *,
     weight: float = 1.0,
@@ -1020,7 +1021,7 @@ def activation_functions(
     Parameters
     ----------
     names
-        Activation names, each in :data:`~reluineq.ACTIVATIONS`.
+        Activation names, each in :data:`~reluineq.ACTIVATIONS`; all of them by default.
     ax
         A sequence of axes, one per name; a new row of panels when ``None``.
     weight, bias
@@ -1038,42 +1039,37 @@ def activation_functions(
     >>> import matplotlib.pyplot as plt
     >>> fig = activation_functions()
     >>> [a.get_title() for a in fig.axes]
-    ['$y = x$', '$y = \\max(0,\\ x)$', '$y = \\sigma(x)$']
+    ['$y = x$', '$y = \\max(0, x)$', '$y = \\sigma(x)$']
     >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
-    names = list(names)
-    for name in names:
-        if name not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {name!r}; expected one of {ACTIVATIONS}")
-    if not names:
+    if names is None:
+        names = activations.names()
+    elif isinstance(names, str):
+        names = [names]
+    entries = [activations.lookup(name) for name in names]
+    if not entries:
         raise ValueError("give at least one activation name")
     if ax is None:
-        fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names), 2.8),
+        fig, axes = plt.subplots(1, len(entries), figsize=(3.0 * len(entries), 2.8),
                                  layout="constrained", squeeze=False)
         axes = list(axes[0])
     else:
         axes = list(ax) if isinstance(ax, (Sequence, np.ndarray)) else [ax]
-        if len(axes) != len(names):
-            raise ValueError(f"{len(axes)} axes for {len(names)} activations")
+        if len(axes) != len(entries):
+            raise ValueError(f"{len(axes)} axes for {len(entries)} activations")
         fig = axes[0].figure
     xs = np.linspace(*xlim, 401)
     z = weight * xs + bias
     inner = _affine_tex(weight, bias)
-    titles = {
-        "identity": f"$y = {inner}$",
-        "relu": f"$y = \\max(0,\\ {inner})$",
-        "sigmoid": f"$y = \\sigma({inner})$",
-    }
-    for k, (a, name) in enumerate(zip(axes, names, strict=True)):
+    for k, (a, act) in enumerate(zip(axes, entries, strict=True)):
         a.axhline(0, color="0.6", linewidth=0.8, zorder=0)
         a.axvline(0, color="0.6", linewidth=0.8, zorder=0)
         if weight != 0 and xlim[0] < -bias / weight < xlim[1]:
             a.axvline(-bias / weight, color="0.4", linestyle=":", linewidth=1.2, zorder=0)
-        a.plot(xs, apply_activation(name, z.copy()), color=LINE_COLORS[k % len(LINE_COLORS)],
-               linewidth=2.2)
-        a.set_title(titles[name], fontsize=11)
+        a.plot(xs, act.apply(z), color=LINE_COLORS[k % len(LINE_COLORS)], linewidth=2.2)
+        a.set_title(f"$y = {act.latex(inner, written_out=False)}$", fontsize=11)
         a.set_xlim(*xlim)
         a.set_xlabel("$x$")
     axes[0].set_ylabel("$y$")

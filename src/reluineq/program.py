@@ -201,12 +201,10 @@ def _build(
     layers = net.layers
     while True:
         layer = layers[li]
-        if layer.activation == "identity" or j == layer.n_out:
-            if layer.activation == "identity":
-                H = G
-            else:
-                # An off unit contributes 0 to the next layer, an on unit its z.
-                H = G * np.array(bits, dtype=object if net.exact else float)[:, None]
+        act = layer.act
+        if act.identity or j == layer.n_out:
+            # Each unit passes its z on at the slope of the branch taken (ReLU: 0 or 1).
+            H = G if act.identity else G * act.gate(np.array(bits), net.exact)[:, None]
             li, j, bits = li + 1, 0, []
             if li == len(layers):
                 return _leaf(H, patterns[rows[0]], net.exact)

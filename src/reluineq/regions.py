@@ -873,7 +873,8 @@ def regions(
         k_in, R, _ = H.shape
         G = (W @ H.reshape(k_in, -1)).reshape(layer.n_out, R, n + 1)
         G[:, :, -1] += b[:, None]
-        if layer.activation == "identity":
+        act = layer.act
+        if act.identity:
             H = G
             continue
         unit0 = 2 * n + first_unit
@@ -894,7 +895,7 @@ def regions(
         first_unit += layer.n_out
         # Python ints, so that Fractions multiply exactly in an exact network.
         H = np.take(G, origin, axis=1)
-        H *= (bits.astype(object) if net.exact else bits).T[:, :, None]
+        H *= act.gate(bits, net.exact).T[:, :, None]
     enum.geometry = geom  # the arrangement replaces it, the split grows it in place
     # Ancestors of the final regions at each ReLU layer's start, and their patterns.
     count = geom.count

@@ -128,16 +128,6 @@ def _symbols(net_inputs: int, symbols: Sequence[Any] | None) -> tuple[sp.Symbol,
     return syms
 
 
-def _activate(activation: str, z: sp.Expr) -> sp.Expr:
-    import sympy as sp
-
-    if activation == "relu":
-        return sp.Max(0, z)
-    if activation == "sigmoid":
-        return 1 / (1 + sp.exp(-z))
-    return z
-
-
 def layer_equations(
     net: Network,
     layer: int | None = None,
@@ -194,7 +184,7 @@ def layer_equations(
             z_rhs = W * sp.Matrix(h) + b
             out += [sp.Eq(z_syms[j], z_rhs[j]) for j in range(lay.n_out)]
             out += [
-                sp.Eq(h_syms[j], _activate(lay.activation, z_syms[j]), evaluate=False)
+                sp.Eq(h_syms[j], lay.act.sympy_fn(z_syms[j]), evaluate=False)
                 for j in range(lay.n_out)
             ]
         h = tuple(h_syms)
@@ -220,7 +210,7 @@ def network_expression(net: Network, symbols: Sequence[Any] | None = None) -> li
     h = sp.Matrix(_symbols(net.n_inputs, symbols))
     for lay in net.layers:
         z = to_sympy_matrix(lay.weight) * h + to_sympy_matrix(lay.bias)
-        h = z.applyfunc(lambda e, act=lay.activation: _activate(act, e))
+        h = z.applyfunc(lay.act.sympy_fn)
     return list(h)
 
 
@@ -253,11 +243,11 @@ def affine_collapse(net: Network) -> tuple[sp.Matrix, sp.Matrix]:
     (Matrix([[1, 1]]), Matrix([[4]]))
     """
     validate.network(net)
-    for i, act in enumerate(net.activations):
-        if act != "identity":
+    for i, lay in enumerate(net.layers):
+        if not lay.act.identity:
             raise ValueError(
-                f"layer {i} is {act!r}: only a network of identity layers is one affine map; "
-                "use collapse_identity to merge runs of identity layers"
+                f"layer {i} is {lay.activation!r}: only a network of identity layers is one "
+                "affine map; use collapse_identity to merge runs of identity layers"
             )
     M = to_sympy_matrix(net.layers[0].weight)
     d = to_sympy_matrix(net.layers[0].bias)
@@ -301,7 +291,7 @@ def collapse_identity(net: Network) -> Network:
         else:
             # Compose the pending affine map into this layer: exact on object arrays.
             W, b = lay.weight.dot(W), lay.weight.dot(b) + lay.bias
-        if lay.activation != "identity":
+        if not lay.act.identity:
             weights.append(W)
             biases.append(b)
             acts.append(lay.activation)
@@ -397,7 +387,7 @@ def _oriented_rows(region: Region) -> list[tuple[str, Any, Any, str]]:
     net = _region_network(region)
     offsets, k = {}, 0
     for li, lay in enumerate(net.layers):
-        if lay.activation == "relu":
+        if lay.act.switches:
             offsets[li] = k
             k += lay.n_out
     pattern = region.pattern

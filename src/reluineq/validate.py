@@ -67,10 +67,11 @@ def network(value: Any, *, needs: str | None = None) -> Network:
     """
     if not isinstance(value, Network):
         raise TypeError(f"expected a reluineq.Network, got {a_kind(value)}")
-    if needs is not None and "sigmoid" in value.activations:
+    curved = [layer.activation for layer in value.layers if not layer.act.piecewise_linear]
+    if needs is not None and curved:
         raise ValueError(
-            f"a sigmoid network has no {needs}: sigmoid is curved, so the network is "
-            "affine on no piece of its input space"
+            f"a {curved[0]} network has no {needs}: {curved[0]} is curved, so the network "
+            "is affine on no piece of its input space"
         )
     return value
 
