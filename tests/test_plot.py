@@ -269,7 +269,8 @@ def test_hinge_terms_sum_to_the_network():
     grid = np.linspace(-2, 2, 41)
     total = sum(np.interp(grid, *ln.get_data()) for ln in dashed)
     np.testing.assert_allclose(total, net.forward(grid[:, None])[:, 0])
-    assert dashed[0].get_label() == r"$\max(0, 2x + 1)$"
+    assert [ln.get_label() for ln in dashed] == [
+        r"$\max(0, 2 x + 1)$", r"$-\max(0, -x + 1)$", r"$3\,\max(0, 4 x - 3)$"]
     assert ax.get_legend() is not None
 
 
@@ -367,7 +368,7 @@ def test_activation_functions_panels():
     assert len(fig.axes) == 3
     x, y = fig.axes[1].lines[-1].get_data()
     np.testing.assert_allclose(y, np.maximum(0, 2 * x - 1))
-    assert fig.axes[1].get_title() == r"$y = \max(0, 2x - 1)$"
+    assert fig.axes[1].get_title() == r"$y = \max(0, 2 x - 1)$"
     _, axes = plt.subplots(1, 2)
     assert P.activation_functions(["relu", "sigmoid"], ax=axes) is axes[0].figure
     with pytest.raises(ValueError, match="unknown activation"):

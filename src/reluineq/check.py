@@ -12,6 +12,7 @@ import numpy as np
 
 from . import validate
 from .network import Network
+from .rational import binary_fraction
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -390,11 +391,7 @@ def check_expression(
         if P.ndim != 2 or P.shape[1] != net.n_inputs or len(P) == 0:
             raise ValueError(f"points must have shape (k, {net.n_inputs}), got {P.shape}")
         if exact:
-            P = np.vectorize(
-                lambda v: Fraction(v) if not getattr(v, "is_Rational", False)
-                else Fraction(int(v.p), int(v.q)),
-                otypes=[object],
-            )(P)
+            P = np.vectorize(binary_fraction, otypes=[object])(P)
         else:
             P = P.astype(float)
     problems: list[str] = []

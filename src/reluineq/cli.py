@@ -206,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _render(net: Network, regs: Sequence[Any], fmt: str, precision: int) -> str:
     from . import latex
+    from .formatting import linear
 
     out = []
     total = len(regs)
@@ -222,7 +223,7 @@ def _render(net: Network, regs: Sequence[Any], fmt: str, precision: int) -> str:
             M, d = np.asarray(r.M), np.asarray(r.d)
             names = ["y"] if len(M) == 1 else [f"y{o + 1}" for o in range(len(M))]
             for o, name in enumerate(names):
-                out.append(f"  => {name} = {latex.linear(M[o], d[o], None, precision, plain=True)}")
+                out.append(f"  => {name} = {linear(M[o], d[o], None, precision, plain=True)}")
         out.append("")
     return "\n".join(out).rstrip("\n")
 

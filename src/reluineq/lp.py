@@ -13,7 +13,7 @@ import numpy as np
 
 from . import validate
 from .activations import lookup
-from .latex import check_precision, linear, number
+from .formatting import check_precision, linear, number
 from .network import Network
 
 __all__ = [
@@ -224,22 +224,29 @@ class MILP:
         hi = np.array([float(v.upper) for v in self.variables])
         return lo, hi
 
-    def to_text(self) -> str:
-        """The constraint system, one row a line, in plain text."""
-        lines = [
-            f"{v.name} in [{_num_text(v.lower)}, {_num_text(v.upper)}]"
-            for v in self.variables if v.kind == "input"
-        ]
+    def to_text(self, precision: int = 6) -> str:
+        """The constraint system, one row a line, in plain text.
+
+        Floats have ``precision`` significant digits, as everywhere in
+        :mod:`reluineq.formatting`; exact numbers print as fractions.
+        """
+        precision = check_precision(precision)
+
+        def num(v: Any) -> str:
+            return number(v, precision, plain=True)
+
+        lines = [f"{v.name} in [{num(v.lower)}, {num(v.upper)}]"
+                 for v in self.variables if v.kind == "input"]
         for named, lo, hi, _ in self.constraints():
-            expr = _linear_text(named)
+            expr = linear(list(named.values()), 0, list(named), precision, plain=True, times=" ")
             if lo is not None and hi is not None and lo == hi:
-                lines.append(f"{expr} = {_num_text(lo)}")
+                lines.append(f"{expr} = {num(lo)}")
             elif lo is not None and hi is not None:
-                lines.append(f"{_num_text(lo)} <= {expr} <= {_num_text(hi)}")
+                lines.append(f"{num(lo)} <= {expr} <= {num(hi)}")
             elif lo is not None:
-                lines.append(f"{expr} >= {_num_text(lo)}")
+                lines.append(f"{expr} >= {num(lo)}")
             else:
-                lines.append(f"{expr} <= {_num_text(hi)}")
+                lines.append(f"{expr} <= {num(hi)}")
         binaries = [v.name for v in self.variables if v.kind == "binary"]
         if binaries:
             lines.append(f"{', '.join(binaries)} in {{0, 1}}")
@@ -426,23 +433,6 @@ def _lp_bounds(
 
 
 # -- rendering ------------------------------------------------------------------------
-def _num_text(v: Any) -> str:
-    if isinstance(v, Fraction):
-        return str(v)
-    v = float(v)
-    return str(int(v)) if v.is_integer() else f"{v:g}"
-
-
-def _linear_text(named: dict[str, Any]) -> str:
-    parts = []
-    for k, (name, c) in enumerate(named.items()):
-        mag = abs(c)
-        sign = "-" if c < 0 else "+"
-        term = name if mag == 1 else f"{_num_text(mag)} {name}"
-        parts.append(("-" + term if sign == "-" else term) if k == 0 else f"{sign} {term}")
-    return " ".join(parts) if parts else "0"
-
-
 def _unit_latex(milp: MILP, unit: tuple[int, int], group: list[Constraint],
                 precision: int) -> str:
     """One unit's rows on one line, as its activation's table entry writes them."""

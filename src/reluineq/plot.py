@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import activations, validate
+from .formatting import linear, number
 from .network import Network
 from .regions import Region, regions
 
@@ -658,26 +658,6 @@ def _place_arrows(
 # -- one input -----------------------------------------------------------------------------
 
 
-def _num(v: Any) -> str:
-    """A number for a math label: exact fractions as ``\\frac``, floats to 3 digits."""
-    if isinstance(v, Fraction):
-        if v.denominator == 1:
-            return str(v.numerator)
-        sign = "-" if v < 0 else ""
-        return f"{sign}\\frac{{{abs(v.numerator)}}}{{{v.denominator}}}"
-    return f"{float(v):.3g}"
-
-
-def _affine_tex(w: Any, b: Any, var: str = "x") -> str:
-    """``w x + b`` in LaTeX, dropping unit coefficients and zero terms."""
-    ws = _num(w)
-    head = var if ws == "1" else f"-{var}" if ws == "-1" else f"{ws}{var}"
-    if float(b) == 0:
-        return head
-    bs = _num(abs(b) if isinstance(b, Fraction) else abs(float(b)))
-    return f"{head} {'-' if float(b) < 0 else '+'} {bs}"
-
-
 def breakpoints_1d(
     net: Network,
     box: Any,
@@ -756,7 +736,7 @@ def breakpoints_1d(
     if label_breakpoints:
         # On a second x axis along the top, where no curve runs into them.
         top = ax.secondary_xaxis("top")
-        top.set_xticks(inner_x, [f"${_num(v)}$" for v in ends[1:-1]])
+        top.set_xticks(inner_x, [f"${number(v)}$" for v in ends[1:-1]])
         top.tick_params(labelsize=9, colors="0.3")
     if hinges:
         lays = net.layers
@@ -774,13 +754,14 @@ def breakpoints_1d(
                     pts = [flo, kink, fhi]
             px = np.array(pts)
             py = float(a[j]) * np.maximum(0.0, float(W[j]) * px + float(b[j]))
-            term = unit.latex(_affine_tex(W[j], b[j]), written_out=False)
+            term = unit.latex(linear([W[j]], b[j], ["x"]), written_out=False)
+            # A thin space: mathtext, unlike TeX, sets none before \max.
+            label = linear([a[j]], 0, [term], times=r"\,")
             ax.plot(px, py, linestyle="--", linewidth=1.4,
-                    color=LINE_COLORS[(j + 1) % len(LINE_COLORS)],
-                    label=f"${_num(a[j])}\\,{term}$".replace("$1\\,", "$").replace("$-1\\,", "$-"))
+                    color=LINE_COLORS[(j + 1) % len(LINE_COLORS)], label=f"${label}$")
         if float(c) != 0:
             ax.axhline(float(c), color="0.4", linestyle="-.", linewidth=1.2,
-                       label=f"$c = {_num(c)}$")
+                       label=f"$c = {number(c)}$")
         ax.legend(fontsize=9, loc="best", framealpha=0.9)
     ax.set_xlim(float(lo), float(hi))
     ax.set_xlabel("$x$")
@@ -1062,7 +1043,7 @@ def activation_functions(
         fig = axes[0].figure
     xs = np.linspace(*xlim, 401)
     z = weight * xs + bias
-    inner = _affine_tex(weight, bias)
+    inner = linear([weight], bias, ["x"])
     for k, (a, act) in enumerate(zip(axes, entries, strict=True)):
         a.axhline(0, color="0.6", linewidth=0.8, zorder=0)
         a.axvline(0, color="0.6", linewidth=0.8, zorder=0)

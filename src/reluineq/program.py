@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from .latex import check_precision, linear
+from .formatting import check_precision, linear
 from .network import Network
 from .rational import to_fraction
 from .regions import regions
@@ -343,7 +343,7 @@ def to_python(
     Each :class:`Test` becomes ``if z > 0:  # unit layer.unit on`` and
     ``else:  # unit layer.unit off``; each :class:`Leaf` a ``return`` of its affine map,
     a tuple when there are several outputs. Affine forms are written by
-    :func:`reluineq.latex.linear` in its plain mode, which is valid Python.
+    :func:`reluineq.formatting.linear` in its plain mode, which is valid Python.
 
     Parameters
     ----------

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "binary_fraction",
     "decimal_fraction",
     "exact_or_float",
     "is_exact",
@@ -103,6 +104,23 @@ def decimal_fraction(value: Any) -> Fraction:
     if is_exact(value):
         return to_fraction(value)
     return Fraction(repr(float(value)))
+
+
+def binary_fraction(value: Any) -> Fraction:
+    """A number as a ``Fraction``: exact ones as they are, floats by their exact binary value.
+
+    Use it where a float is a point to compute at exactly (a sample point), and
+    :func:`decimal_fraction` where it is a number someone wrote.
+
+    Examples
+    --------
+    >>> binary_fraction(0.5), binary_fraction(0.1) == Fraction(1, 10)
+    (Fraction(1, 2), False)
+    """
+    if is_exact(value):
+        return to_fraction(value)
+    scalar_kind(value, "number")  # refuses booleans, NaN and non-numbers
+    return Fraction(float(value))
 
 
 def scalar_kind(value: Any, where: str) -> str:

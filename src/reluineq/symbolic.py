@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import validate
 from .network import Network
+from .rational import is_exact, to_fraction
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -59,10 +59,9 @@ def to_sympy(value: Any) -> sp.Expr:
 
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"booleans are not numbers here: {value!r}")
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, numbers.Integral):
-        return sp.Integer(int(value))
+    if is_exact(value) and not isinstance(value, sp.Basic):
+        q = to_fraction(value)
+        return sp.Rational(q.numerator, q.denominator)
     if isinstance(value, sp.Basic):
         if not (value.is_number and value.is_real):
             raise TypeError(f"{value!r} is not a real number")
