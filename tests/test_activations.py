@@ -137,7 +137,7 @@ def _use_the_new_entry():
     box = [(-2, 2), (-2, 2)]
     rs = regions(net, box)
     assert len(rs) == 4 and net.n_relu_units == 2
-    check_regions(net, rs, box)
+    check_regions(rs)
     assert "1/2\\max(0, z^{(1)}_{1})" in latex.layer_equations(net)
     reluineq.check_expression(net, symbolic.network_expression(net), box=box, samples=32)
     with pytest.raises(ValueError, match="no MILP encoding"):

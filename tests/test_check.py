@@ -40,7 +40,7 @@ def Tampered(region, **changes):
 
 def test_cross_net_by_hand():
     rs = regions(cross_net(), SQUARE)
-    report = check_regions(cross_net(), rs, SQUARE)
+    report = check_regions(rs)
     assert isinstance(report, CheckReport)
     assert report.exact
     assert (report.regions, report.points) == (4, 256)
@@ -51,7 +51,7 @@ def test_cross_net_by_hand():
 def test_a_report_claims_nothing_it_did_not_check():
     # A check that fails raises, so a report only ever describes a success; an ``ok``
     # flag on it could only be True, and `assert report.ok` could never fail.
-    report = check_regions(cross_net(), regions(cross_net(), SQUARE), SQUARE)
+    report = check_regions(regions(cross_net(), SQUARE))
     assert not hasattr(report, "ok")
     x1, x2 = input_symbols(2)
     expr = check_expression(cross_net(), [sp.Max(0, x1) + sp.Max(0, x2)], box=SQUARE)
@@ -69,7 +69,7 @@ def test_a_report_claims_nothing_it_did_not_check():
 def test_float_networks_pass(widths, box):
     net = Network.random(widths, seed=sum(widths))
     rs = regions(net, box)
-    report = check_regions(net, rs, box, samples=200, seed=3)
+    report = check_regions(rs, samples=200, seed=3)
     assert not report.exact
     assert report.volume == pytest.approx(np.prod([hi - lo for lo, hi in box]))
     assert str(report).startswith(f"regions: agrees with the forward pass within {FLOAT_TOL:g}")
@@ -88,7 +88,7 @@ def test_exact_networks_pass(w1, b1, w2):
     k = len(w1)
     net = Network([w1, [w2[:k]]], [b1[:k], [1]], ["relu", "identity"])
     box = [(-2, 2), (Fraction(-1, 2), 3)]
-    report = check_regions(net, regions(net, box), box, samples=64)
+    report = check_regions(regions(net, box), samples=64)
     assert report.volume == 14  # 4 * 7/2, exactly
 
 
@@ -98,13 +98,13 @@ def test_exact_networks_pass(w1, b1, w2):
 def test_missing_region_is_caught():
     rs = regions(cross_net(), SQUARE)
     with pytest.raises(CheckError, match="lie in no region"):
-        check_regions(cross_net(), rs[1:], SQUARE)
+        check_regions(rs[1:])
 
 
 def test_duplicated_region_is_caught():
     rs = regions(cross_net(), SQUARE)
     with pytest.raises(CheckError, match=r"repeats the pattern of region 0") as info:
-        check_regions(cross_net(), [*rs, rs[0]], SQUARE)
+        check_regions([*rs, rs[0]])
     assert isinstance(info.value, AssertionError)
 
 
@@ -113,7 +113,7 @@ def test_wrong_map_is_caught():
     bad_d = np.array([Fraction(1, 1000)], dtype=object) + rs[2].d
     wrong = [*rs[:2], Tampered(rs[2], d=bad_d), *rs[3:]]
     with pytest.raises(CheckError, match=r"region 2 \(pattern \d\d\): M x \+ d ="):
-        check_regions(cross_net(), wrong, SQUARE)
+        check_regions(wrong)
 
 
 def test_wrong_map_away_from_the_point_is_caught_by_sampling():
@@ -127,7 +127,7 @@ def test_wrong_map_away_from_the_point_is_caught_by_sampling():
     d = r.d - np.array([p[0]], dtype=object)
     wrong = [Tampered(r, M=M, d=d), *rs[1:]]
     with pytest.raises(CheckError, match=r"region 0 \(pattern \d\d\): at \(.*\) M x \+ d"):
-        check_regions(net, wrong, SQUARE)
+        check_regions(wrong)
 
 
 def test_wrong_pattern_is_caught():
@@ -135,7 +135,7 @@ def test_wrong_pattern_is_caught():
     flipped = tuple(1 - b for b in rs[0].pattern)
     wrong = [Tampered(rs[0], pattern=flipped), *rs[1:]]
     with pytest.raises(CheckError, match="the network's pattern at its point is"):
-        check_regions(cross_net(), wrong, SQUARE, samples=0)
+        check_regions(wrong, samples=0)
 
 
 def test_overlap_is_caught():
@@ -144,7 +144,7 @@ def test_overlap_is_caught():
     net = Network([[[1, 0], [1, 0]], [[1, -1]]], [[0, 0], [0]], ["relu", "identity"])
     rs = {r.pattern: r for r in regions(net, SQUARE)}
     assert set(rs) == {(0, 0), (1, 1)}
-    check_regions(net, list(rs.values()), SQUARE)
+    check_regions(list(rs.values()))
     one = Fraction(1)
     whole = Tampered(
         rs[(1, 1)],
@@ -152,34 +152,37 @@ def test_overlap_is_caught():
         c=np.array([one] * 4),
     )
     with pytest.raises(CheckError, match="the regions overlap"):
-        check_regions(net, [rs[(0, 0)], whole], SQUARE)
+        check_regions([rs[(0, 0)], whole])
 
 
-def test_wrong_box_is_caught():
+def test_the_box_comes_with_the_regions():
+    # The box is the partition's own: no second, possibly wrong, box can be passed.
     rs = regions(cross_net(), SQUARE)
-    with pytest.raises(CheckError, match="lie in no region"):
+    with pytest.raises(TypeError, match=r"takes the regions alone: they know their network "
+                                        r"and box \(check_regions\(regions\)"):
         check_regions(cross_net(), rs, [(-2, 2), (-1, 1)])
-    with pytest.raises(CheckError, match="volumes add up to 4, the box's is 2"):
-        check_regions(cross_net(), rs, [(0, 2), (-1, 0)], samples=0)
+    with pytest.raises(TypeError, match=r"got a Network: pass the regions alone"):
+        check_regions(cross_net())
+    assert check_regions(rs).volume == 4
 
 
 def test_check_regions_rejects_bad_arguments():
-    net, rs = cross_net(), regions(cross_net(), SQUARE)
+    rs = regions(cross_net(), SQUARE)
     with pytest.raises(CheckError, match="empty"):
-        check_regions(net, [], SQUARE)
+        check_regions(rs[:0])
+    with pytest.raises(ValueError, match="no regions"):
+        check_regions([])
     with pytest.raises(ValueError, match="samples"):
-        check_regions(net, rs, SQUARE, samples=-1)
+        check_regions(rs, samples=-1)
     with pytest.raises(ValueError, match="seed"):
-        check_regions(net, rs, SQUARE, seed=1.5)
+        check_regions(rs, seed=1.5)
     with pytest.raises(ValueError, match="tol"):
-        check_regions(net, rs, SQUARE, tol=0)
-    with pytest.raises(TypeError, match="Network"):
-        check_regions("net", rs, SQUARE)
-    with pytest.raises(ValueError, match="box has 1 intervals"):
-        check_regions(net, rs, [(-1, 1)])
-    sig = Network([[[1, 1]]], [[0]], ["sigmoid"])
-    with pytest.raises(ValueError, match="sigmoid"):
-        check_regions(sig, rs, SQUARE)
+        check_regions(rs, tol=0)
+    with pytest.raises(TypeError, match="got a str"):
+        check_regions("net")
+    other = regions(cross_net(), [(0, 1), (0, 1)])
+    with pytest.raises(ValueError, match=r"region 1 comes from another call of reluineq\.regions"):
+        check_regions([rs[0], other[0]])
 
 
 # -- expressions ---------------------------------------------------------------------------
@@ -190,7 +193,7 @@ def test_expressions_that_agree():
     box = [(-1, 1), (-1, 1)]
     rs = regions(net, box)
     assert check_expression(net, network_expression(net), box=box).points == 64
-    report = check_expression(net, piecewise(net, rs), box=box, samples=40, seed=1)
+    report = check_expression(net, piecewise(rs), box=box, samples=40, seed=1)
     assert (report.points, report.exact) == (40, False)
     for r in rs[:5]:
         check_expression(net, region_map(r), points=[r.point])
@@ -211,7 +214,7 @@ def test_exact_expression_comparisons():
 
 def test_piecewise_outside_its_box_does_not_pass():
     net = cross_net()
-    (pw,) = piecewise(net, regions(net, SQUARE))
+    (pw,) = piecewise(regions(net, SQUARE))
     check_expression(net, pw, box=SQUARE, samples=30)
     with pytest.raises(CheckError, match="does not evaluate to a rational number"):
         check_expression(net, pw, points=[[2, 0]])

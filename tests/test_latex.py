@@ -200,30 +200,31 @@ def test_affine_map_by_hand():
 def test_piecewise_by_hand():
     net = Network([[[1]], [[2]]], [[0], [1]], ["relu", "identity"])
     rs = sorted(regions(net, [(-1, 1)]), key=lambda r: r.pattern)
-    assert piecewise(net, rs) == (
+    assert piecewise(rs) == (
         "y = \\begin{cases}\n"
         "1 & \\text{if } x_{1} \\le 0,\\; x_{1} \\ge -1 \\\\\n"
         "2 x_{1} + 1 & \\text{if } x_{1} \\ge 0,\\; x_{1} \\le 1\n"
         "\\end{cases}"
     )
-    assert piecewise(net, rs, name="f(x)", box=False).startswith("f(x) = \\begin{cases}\n1 & ")
+    assert piecewise(rs, name="f(x)", box=False).startswith("f(x) = \\begin{cases}\n1 & ")
 
 
 def test_piecewise_errors():
     net = two_unit_net()
     rs = regions(net, SQUARE)
     with pytest.raises(ValueError, match="no regions"):
-        piecewise(net, [])
+        piecewise([])
     two = Network([[[1, -1]], [[2], [-1]]], [[0], [0, 0]], ["relu", "identity"])
     with pytest.raises(ValueError, match="2 outputs: choose one"):
-        piecewise(two, regions(two, SQUARE))
+        piecewise(regions(two, SQUARE))
     with pytest.raises(ValueError, match="output 2 is out of range: the network has 2 outputs"):
-        piecewise(two, regions(two, SQUARE), output=2)
-    assert piecewise(two, regions(two, SQUARE), output=1).startswith("y_{2} = ")
-    with pytest.raises(ValueError, match="region 0 has a 2x2 map"):
-        piecewise(net, regions(two, SQUARE))
-    with pytest.raises(TypeError, match="Network"):
-        piecewise(None, rs)
+        piecewise(regions(two, SQUARE), output=2)
+    assert piecewise(regions(two, SQUARE), output=1).startswith("y_{2} = ")
+    # The regions know their network: the old call with the network first is refused.
+    with pytest.raises(TypeError, match="got a Network: pass the regions alone"):
+        piecewise(net, rs)
+    with pytest.raises(ValueError, match="region 1 comes from another call"):
+        piecewise([rs[0], regions(two, SQUARE)[0]])
 
 
 def test_layer_equations_by_hand():
@@ -336,7 +337,7 @@ def test_float_output_has_no_awkward_forms():
     net = Network.random([2, 6, 6, 2], seed=5)
     rs = regions(net, SQUARE)
     texts = [inequalities(r) for r in rs] + [affine_map(r) for r in rs]
-    texts += [piecewise(net, rs, output=1), layer_equations(net)]
+    texts += [piecewise(rs, output=1), layer_equations(net)]
     for t in texts:
         assert "+ -" not in t and "- -" not in t
         assert not re.search(r"(?<![\d.])1 x", t)
@@ -389,9 +390,9 @@ def test_katex_parses_every_output():
         strings += [inequalities(r), inequalities(r, env="aligned"), affine_map(r),
                     affine_map(r, form="matrix", outputs="y")]
     strings += [
-        piecewise(exact, ex_rs),
-        piecewise(flt, fl_rs, output=0),
-        piecewise(flt, fl_rs, output=1, box=False, name="f_2(x)"),
+        piecewise(ex_rs),
+        piecewise(fl_rs, output=0),
+        piecewise(fl_rs, output=1, box=False, name="f_2(x)"),
         layer_equations(exact),
         layer_equations(flt, form="matrix"),
         layer_equations(sig),

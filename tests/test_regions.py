@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 import pytest
 from bruteforce import brute_force, exact_layers, exact_pattern, lp_max
 
-from reluineq import Network, Region, TooManyRegionsError, regions
+from reluineq import Network, Partition, Region, TooManyRegionsError, regions
+from reluineq.engines import arrangement, polygons
 
 F = Fraction
 SQUARE = [(-1, 1), (-1, 1)]
@@ -671,7 +673,9 @@ def test_not_a_network():
 def test_regions_are_region_objects():
     rs = regions(CROSSING, SQUARE)
     assert all(isinstance(r, Region) for r in rs)
-    assert isinstance(rs, list)
+    assert isinstance(rs, Partition) and isinstance(rs, Sequence)
+    assert rs.network is CROSSING and rs.box.tolist() == [[-1, 1], [-1, 1]]
+    assert rs[0] is rs[0] and [r.pattern for r in rs][1:] == [r.pattern for r in rs[1:]]
 
 
 def _polygon_signature(rs):
@@ -692,10 +696,10 @@ def test_polygon_split_paths_agree_exactly(monkeypatch, net, box):
     # Few straddling polygons are split in plain Python, many in one vectorised pass; the
     # two must produce the very same vertices (same arithmetic), float or exact.
     module = sys.modules["reluineq.regions"]
-    monkeypatch.setattr(module, "_ARRANGEMENT", 0)  # float layers would skip the split
-    monkeypatch.setattr(module, "_FEW_POLYGONS", 0)
+    monkeypatch.setattr(module, "ARRANGEMENT_LIMIT", 0)  # float layers would skip the split
+    monkeypatch.setattr(polygons, "FEW_POLYGONS", 0)
     vectorised = regions(net, box)
-    monkeypatch.setattr(module, "_FEW_POLYGONS", 10**9)
+    monkeypatch.setattr(polygons, "FEW_POLYGONS", 10**9)
     python = regions(net, box)
     assert len(vectorised) > 10
     assert _polygon_signature(vectorised) == _polygon_signature(python)
@@ -708,17 +712,17 @@ def _vertex_sets(rs, digits=9):
     )
 
 
-def _count_arrangements(monkeypatch, module):
+def _count_arrangements(monkeypatch):
     """Wrap the all-at-once layer cut; count the layers it did and the ones it declined."""
     calls = {"done": 0, "declined": 0}
-    real = module._arrangement_layer
+    real = arrangement.cut_layer
 
     def counted(*args):
         out = real(*args)
         calls["done" if out is not None else "declined"] += 1
         return out
 
-    monkeypatch.setattr(module, "_arrangement_layer", counted)
+    monkeypatch.setattr(arrangement, "cut_layer", counted)
     return calls
 
 
@@ -734,10 +738,10 @@ def test_layer_at_once_equals_unit_by_unit(monkeypatch, widths, seed, box):
     # regions: same patterns, same polygons (up to rounding and the choice of first vertex).
     module = sys.modules["reluineq.regions"]
     net = Network.random(widths, seed=seed)
-    monkeypatch.setattr(module, "_ARRANGEMENT", 0)
+    monkeypatch.setattr(module, "ARRANGEMENT_LIMIT", 0)
     split = regions(net, box)
-    monkeypatch.setattr(module, "_ARRANGEMENT", 10**12)
-    calls = _count_arrangements(monkeypatch, module)
+    monkeypatch.setattr(module, "ARRANGEMENT_LIMIT", 10**12)
+    calls = _count_arrangements(monkeypatch)
     at_once = regions(net, box)
     assert calls["done"] == len(widths) - 2 and calls["declined"] == 0
     assert _vertex_sets(at_once) == _vertex_sets(split)
@@ -766,10 +770,10 @@ def test_layer_at_once_declines_degenerate_layers(monkeypatch, name, weights, bi
     module = sys.modules["reluineq.regions"]
     net = Network([np.asarray(w, float) for w in weights], biases, ["relu", "identity"])
     box = [(-1, 1), (-1, 1)]
-    monkeypatch.setattr(module, "_ARRANGEMENT", 0)
+    monkeypatch.setattr(module, "ARRANGEMENT_LIMIT", 0)
     split = regions(net, box)
-    monkeypatch.setattr(module, "_ARRANGEMENT", 10**12)
-    calls = _count_arrangements(monkeypatch, module)
+    monkeypatch.setattr(module, "ARRANGEMENT_LIMIT", 10**12)
+    calls = _count_arrangements(monkeypatch)
     at_once = regions(net, box)
     assert calls == {"done": int(not declined), "declined": int(declined)}, name
     assert _vertex_sets(at_once) == _vertex_sets(split)

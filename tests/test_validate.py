@@ -116,7 +116,7 @@ TWO_OUT_REGIONS = regions(TWO_OUT, [(-1, 1)] * 2)
 SQUARE = [(-1, 1)] * 2
 
 OUTPUT_CALLS = {
-    "latex.piecewise": lambda o: latex.piecewise(TWO_OUT, TWO_OUT_REGIONS, output=o),
+    "latex.piecewise": lambda o: latex.piecewise(TWO_OUT_REGIONS, output=o),
     "plot.region_map": lambda o: plot.region_map(TWO_OUT_REGIONS, color_by="output", output=o),
     "plot.surface": lambda o: plot.surface(TWO_OUT, SQUARE, output=o),
     "lp.optimize": lambda o: lp.optimize(TWO_OUT, SQUARE, output=o),
@@ -180,9 +180,9 @@ def test_negative_layer_indices_count_from_the_end():
 
 
 REGION_CALLS = {
-    "check_regions": lambda arg: check_regions(TWO_OUT, arg, SQUARE),
-    "latex.piecewise": lambda arg: latex.piecewise(TWO_OUT, arg, output=0),
-    "symbolic.piecewise": lambda arg: symbolic.piecewise(TWO_OUT, arg),
+    "check_regions": lambda arg: check_regions(arg),
+    "latex.piecewise": lambda arg: latex.piecewise(arg, output=0),
+    "symbolic.piecewise": lambda arg: symbolic.piecewise(arg),
     # A network is also welcome here (its regions are enumerated): anything else is not.
     "plot.region_map": lambda arg: plot.region_map([arg] if isinstance(arg, Network) else arg),
 }

@@ -11,10 +11,26 @@ scipy or matplotlib only inside the functions that need them, so ``import reluin
 fast.
 """
 
-from . import activations, approx, check, latex, lp, plot, program, rational, symbolic, validate
+from . import (
+    activations,
+    approx,
+    check,
+    formatting,
+    latex,
+    lp,
+    partition,
+    plot,
+    program,
+    rational,
+    symbolic,
+    tolerances,
+    validate,
+)
 from .check import CheckError, check_expression, check_regions
 from .network import ACTIVATIONS, Layer, Network
-from .regions import TOL, Region, TooManyRegionsError, regions
+from .partition import Partition, Region
+from .regions import TooManyRegionsError, regions
+from .tolerances import TOL
 
 __all__ = [
     "ACTIVATIONS",
@@ -22,6 +38,7 @@ __all__ = [
     "CheckError",
     "Layer",
     "Network",
+    "Partition",
     "Region",
     "TooManyRegionsError",
     "activations",
@@ -29,13 +46,16 @@ __all__ = [
     "check",
     "check_expression",
     "check_regions",
+    "formatting",
     "latex",
     "lp",
+    "partition",
     "plot",
     "program",
     "rational",
     "regions",
     "symbolic",
+    "tolerances",
     "validate",
 ]
 __version__ = "0.1.0"

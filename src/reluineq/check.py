@@ -13,18 +13,15 @@ import numpy as np
 from . import validate
 from .network import Network
 from .rational import binary_fraction
+from .tolerances import FLOAT_TOL
 
 if TYPE_CHECKING:
     import sympy as sp
 
     from .regions import Region
 
-__all__ = ["FLOAT_TOL", "CheckError", "CheckReport", "check_expression", "check_regions"]
+__all__ = ["CheckError", "CheckReport", "check_expression", "check_regions"]
 
-#: Tolerance of float comparisons: values agree when ``|a - b| <= FLOAT_TOL * (1 + |b|)``,
-#: and a point lies in a region when ``A x - c <= FLOAT_TOL * (1 + |A| |x| + |c|)`` row by
-#: row. Exact networks are compared exactly, with no tolerance.
-FLOAT_TOL = 1e-8
 
 _MAX_LISTED = 5
 
@@ -110,21 +107,6 @@ def _close(a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray:
     return np.abs(a - b) <= tol * (1.0 + np.abs(b))
 
 
-def _volume(region: Region, exact: bool) -> Fraction | float:
-    V = region.vertices
-    n = V.shape[1]
-    if n == 1:
-        return V[:, 0].max() - V[:, 0].min()
-    if n == 2:
-        x, y = V[:, 0], V[:, 1]
-        # Shoelace formula; positive for the documented counter-clockwise order.
-        twice = (x * np.roll(y, -1) - np.roll(x, -1) * y).sum()
-        return twice / 2 if exact else float(twice) / 2.0
-    from scipy.spatial import ConvexHull
-
-    return float(ConvexHull(np.asarray(V, dtype=float)).volume)
-
-
 def _check_inputs(net: Any, samples: Any, seed: Any, tol: Any) -> None:
     validate.network(net)
     validate.count(samples, "samples")
@@ -135,10 +117,8 @@ def _check_inputs(net: Any, samples: Any, seed: Any, tol: Any) -> None:
 
 
 def check_regions(
-    net: Network,
     regions: Sequence[Region],
-    box: Any,
-    *,
+    *given: Any,
     samples: int = 256,
     seed: int = 0,
     tol: float = FLOAT_TOL,
@@ -161,12 +141,9 @@ def check_regions(
 
     Parameters
     ----------
-    net
-        The network.
     regions
-        What ``reluineq.regions(net, box)`` returned.
-    box
-        The box the regions were enumerated in.
+        What ``reluineq.regions(net, box)`` returned, or some of those regions: they
+        know their network and box.
     samples
         Number of random points.
     seed
@@ -189,69 +166,91 @@ def check_regions(
     >>> net = reluineq.Network.from_arrays([[[1, -1], [1, 1]], [[1, 1]]], [[0, -1], [0]],
     ...                                    ["relu", "identity"])
     >>> box = [(-1, 1), (-1, 1)]
-    >>> print(check_regions(net, reluineq.regions(net, box), box))
+    >>> print(check_regions(reluineq.regions(net, box)))
     regions: agrees with the forward pass exactly, 4 regions, 256 sample points,
     total volume 4
 
     Three of the four regions do not cover the box:
 
-    >>> check_regions(net, reluineq.regions(net, box)[:3], box)  # doctest: +ELLIPSIS
+    >>> check_regions(reluineq.regions(net, box)[:3])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     reluineq.check.CheckError: regions: ... sample points lie in no region, e.g. ...
     """
-    _check_inputs(net, samples, seed, tol)
-    validate.network(net, needs="linear regions to check")
-    regions = validate.regions(regions, allow_empty=True)
-    if len(regions) == 0:
+    if given:
+        raise TypeError(
+            "check_regions takes the regions alone: they know their network and box "
+            "(check_regions(regions), not check_regions(net, regions, box))"
+        )
+    rs = validate.regions(regions, allow_empty=True)
+    _check_inputs(rs.network, samples, seed, tol)
+    if len(rs) == 0:
         raise CheckError("regions: the list of regions is empty")
-    exact = net.exact
-    B = validate.box(box, net.n_inputs, exact)
-    n, m = net.n_inputs, net.n_outputs
-    problems: list[str] = []
-    eq = (lambda a, b: np.array(a == b, dtype=bool)) if exact else (
-        lambda a, b: _close(a, b, tol)
-    )
-
-    def slack_tol(A: np.ndarray, c: np.ndarray) -> Any:
-        if exact:
-            return 0
-        reach = np.abs(np.asarray(B, dtype=float)).max()
-        return tol * (1.0 + np.abs(A).sum(axis=1) * reach + np.abs(c))
-
-    # (1) interior points.
-    seen: dict[tuple[int, ...], int] = {}
-    systems = []
-    for k, r in enumerate(regions):
-        name = f"region {k} (pattern {_bits(r.pattern)})"
-        if np.shape(r.M) != (m, n) or np.shape(r.d) != (m,):
-            raise CheckError(
-                f"regions: {name} has a map of shape {np.shape(r.M)}, expected {(m, n)}"
-            )
-        if r.pattern in seen:
-            problems.append(f"{name} repeats the pattern of region {seen[r.pattern]}")
-        seen[r.pattern] = k
-        A = r.A if exact else np.asarray(r.A, dtype=float)
-        c = r.c if exact else np.asarray(r.c, dtype=float)
-        systems.append((A, c, slack_tol(A, c)))
-        p = np.asarray(r.point, dtype=object if exact else float)
-        if len(A) and not np.all(A.dot(p) - c < systems[-1][2]):
-            problems.append(f"{name}: its point {_fmt(p)} violates A x < c")
-        pat = net.pattern(p)  # exact at a rational point of an exact network
-        if tuple(pat) != r.pattern:
-            problems.append(f"{name}: the network's pattern at its point is {_bits(pat)}")
-        f = net.forward_exact(p) if exact else net.forward(p)
-        g = r.M.dot(p) + r.d
-        if not np.all(eq(g, f)):
-            problems.append(f"{name}: M x + d = {_fmt(g)} but the network gives {_fmt(f)}")
-    _fail("regions", problems)
-
-    # (2) random points: cover, agreement, no overlap.
+    check = _RegionCheck(rs.network, rs.box, tol)
+    systems = check.interior_points(rs)
     if samples:
-        P = _sample(B, samples, seed, exact)
-        F = net.forward_exact(P) if exact else net.forward(P)
+        check.sample_points(rs, systems, samples, seed)
+    total = check.volumes(rs)
+    return CheckReport("regions", len(rs), samples, check.exact, total)
+
+
+class _RegionCheck:
+    """The three checks of :func:`check_regions`; each raises on what it finds."""
+
+    def __init__(self, net: Network, box: np.ndarray, tol: float) -> None:
+        self.net, self.box, self.tol = net, box, tol
+        self.exact = net.exact
+
+    def equal(self, a: Any, b: Any) -> np.ndarray:
+        return np.array(a == b, dtype=bool) if self.exact else _close(a, b, self.tol)
+
+    def slack_tol(self, A: np.ndarray, c: np.ndarray) -> Any:
+        """How far a point may lie outside ``A x <= c`` and still count as inside."""
+        if self.exact:
+            return 0
+        reach = np.abs(np.asarray(self.box, dtype=float)).max()
+        return self.tol * (1.0 + np.abs(A).sum(axis=1) * reach + np.abs(c))
+
+    def interior_points(self, regions: Sequence[Region]) -> list[tuple[Any, Any, Any]]:
+        """(1) At each region's point: inside, its pattern, its map; patterns distinct.
+
+        Returns each region's ``(A, c, slack)`` for the sample points.
+        """
+        net, exact = self.net, self.exact
+        problems: list[str] = []
+        seen: dict[tuple[int, ...], int] = {}
+        systems = []
+        for k, r in enumerate(regions):
+            name = f"region {k} (pattern {_bits(r.pattern)})"
+            if r.pattern in seen:
+                problems.append(f"{name} repeats the pattern of region {seen[r.pattern]}")
+            seen[r.pattern] = k
+            A = r.A if exact else np.asarray(r.A, dtype=float)
+            c = r.c if exact else np.asarray(r.c, dtype=float)
+            systems.append((A, c, self.slack_tol(A, c)))
+            p = np.asarray(r.point, dtype=object if exact else float)
+            if len(A) and not np.all(A.dot(p) - c < systems[-1][2]):
+                problems.append(f"{name}: its point {_fmt(p)} violates A x < c")
+            pat = net.pattern(p)  # exact at a rational point of an exact network
+            if tuple(pat) != r.pattern:
+                problems.append(f"{name}: the network's pattern at its point is {_bits(pat)}")
+            f = net.forward_exact(p) if exact else net.forward(p)
+            g = r.M.dot(p) + r.d
+            if not np.all(self.equal(g, f)):
+                problems.append(f"{name}: M x + d = {_fmt(g)} but the network gives {_fmt(f)}")
+        _fail("regions", problems)
+        return systems
+
+    def sample_points(self, regions: Sequence[Region], systems: list, samples: int,
+                      seed: int) -> None:
+        """(2) Random points of the box: each in a region that reproduces the network
+        there, none inside two."""
+        exact = self.exact
+        P = _sample(self.box, samples, seed, exact)
+        F = self.net.forward_exact(P) if exact else self.net.forward(P)
         count = np.zeros(samples, dtype=np.intp)
         interior = np.zeros(samples, dtype=np.intp)
+        problems: list[str] = []
         for k, (r, (A, c, stol)) in enumerate(zip(regions, systems, strict=True)):
             s = P.dot(A.T) - c if len(A) else np.zeros((samples, 0))
             inside = np.all(np.asarray(s <= stol, dtype=bool), axis=1)
@@ -259,38 +258,45 @@ def check_regions(
             count += inside
             if inside.any():
                 G = P[inside].dot(r.M.T) + r.d
-                bad = ~np.all(eq(G, F[inside]), axis=1)
+                bad = ~np.all(self.equal(G, F[inside]), axis=1)
                 if bad.any():
-                    x = P[inside][bad][0]
                     problems.append(
-                        f"region {k} (pattern {_bits(r.pattern)}): at {_fmt(x)} M x + d "
-                        f"= {_fmt(G[bad][0])} but the network gives {_fmt(F[inside][bad][0])}"
+                        f"region {k} (pattern {_bits(r.pattern)}): at {_fmt(P[inside][bad][0])} "
+                        f"M x + d = {_fmt(G[bad][0])} but the network gives "
+                        f"{_fmt(F[inside][bad][0])}"
                     )
         if (count == 0).any():
             miss = P[count == 0]
             problems.append(f"{len(miss)} of {samples} sample points lie in no region, e.g. "
                             f"{_fmt(miss[0])}")
         if (interior > 1).any():
-            x = P[interior > 1][0]
-            problems.append(f"the regions overlap: {_fmt(x)} is inside more than one")
+            problems.append(f"the regions overlap: {_fmt(P[interior > 1][0])} is inside more "
+                            "than one")
         _fail("regions", problems)
 
-    # (3) volumes.
-    vols = [_volume(r, exact) for r in regions]
-    for k, v in enumerate(vols):
-        if not v > 0:
-            problems.append(f"region {k} has volume {v} (expected positive"
-                            + (", counter-clockwise vertices)" if n == 2 else ")"))
-    total = sum(vols[1:], vols[0])
-    box_volume = np.prod(B[:, 1] - B[:, 0])
-    if exact and n <= 2:
-        if total != box_volume:
-            problems.append(f"the regions' volumes add up to {total}, the box's is {box_volume}")
-    elif abs(float(total) - float(box_volume)) > 1e3 * tol * float(box_volume):
-        problems.append(f"the regions' volumes add up to {float(total):.12g}, "
-                        f"the box's is {float(box_volume):.12g}")
-    _fail("regions", problems)
-    return CheckReport("regions", len(regions), samples, exact, total)
+    def volumes(self, regions: Sequence[Region]) -> Fraction | float:
+        """(3) Positive volumes that add up to the box's; returns their sum.
+
+        Exact in one and two dimensions for an exact network; otherwise within
+        ``1000 * tol`` of the box's volume, relative, since each float volume carries
+        its own rounding.
+        """
+        n = self.net.n_inputs
+        vols = [r.volume for r in regions]
+        problems = [f"region {k} has volume {v} (expected positive"
+                    + (", counter-clockwise vertices)" if n == 2 else ")")
+                    for k, v in enumerate(vols) if not v > 0]
+        total = sum(vols[1:], vols[0])
+        box_volume = np.prod(self.box[:, 1] - self.box[:, 0])
+        if self.exact and n <= 2:
+            if total != box_volume:
+                problems.append(
+                    f"the regions' volumes add up to {total}, the box's is {box_volume}")
+        elif abs(float(total) - float(box_volume)) > 1e3 * self.tol * float(box_volume):
+            problems.append(f"the regions' volumes add up to {float(total):.12g}, "
+                            f"the box's is {float(box_volume):.12g}")
+        _fail("regions", problems)
+        return total if self.exact else float(total)
 
 
 def _flatten(expr: Any) -> list[Any]:

@@ -14,21 +14,18 @@ import numpy as np
 from . import validate
 from .formatting import check_precision, linear, number, symbol_names
 from .network import Network
-from .symbolic import _oriented_rows
 
 if TYPE_CHECKING:
     from .regions import Region
 
-# number and linear live in reluineq.formatting; they are imported here because the
-# pages write LaTeX with them as latex.number and latex.linear.
+# number and linear live in reluineq.formatting (and are documented there); they are
+# imported here too, because the pages write LaTeX with them as latex.number and latex.linear.
 __all__ = [
     "affine_map",
     "inequalities",
     "inequality_lines",
     "layer_equations",
-    "linear",
     "matrix",
-    "number",
     "piecewise",
 ]
 
@@ -82,7 +79,7 @@ def inequality_lines(
     names = symbol_names(n, symbols, plain)
     lines: list[str] = []
     bounds: dict[int, dict[str, Any]] = {}
-    for kind, a, b, rel in _oriented_rows(region):
+    for kind, a, b, rel in region.oriented_rows():
         if kind == "unit":
             lines.append(f"{linear(a, b, names, precision, plain=plain)} {_rel(rel, plain)} 0")
         else:
@@ -232,7 +229,6 @@ def affine_map(
 
 
 def piecewise(
-    net: Network,
     regions: Sequence[Region],
     symbols: Sequence[Any] | None = None,
     precision: int = 3,
@@ -249,10 +245,9 @@ def piecewise(
 
     Parameters
     ----------
-    net
-        The network the regions were enumerated from.
     regions
-        The output of :func:`reluineq.regions`.
+        The :class:`~reluineq.partition.Partition` of :func:`reluineq.regions`, or some
+        of its regions in the order to write them; they know their network.
     symbols, precision
         As in :func:`linear`.
     output
@@ -265,14 +260,14 @@ def piecewise(
     Examples
     --------
     >>> net = reluineq.Network.from_arrays([[[1]], [[2]]], [[0], [1]], ["relu", "identity"])
-    >>> print(piecewise(net, reluineq.regions(net, [(-1, 1)]), box=False))
+    >>> print(piecewise(reluineq.regions(net, [(-1, 1)]), box=False))
     y = \\begin{cases}
     2 x_{1} + 1 & \\text{if } x_{1} \\ge 0 \\\\
     1 & \\text{if } x_{1} \\le 0
     \\end{cases}
     """
-    validate.network(net)
     regions = validate.regions(regions)
+    net = regions.network
     precision = check_precision(precision)
     if output is None:
         if net.n_outputs != 1:
@@ -283,13 +278,8 @@ def piecewise(
         name = "y" if net.n_outputs == 1 else f"y_{{{output + 1}}}"
     names = symbol_names(net.n_inputs, symbols, False)
     lines = []
-    for k, r in enumerate(regions):
+    for r in regions:
         M, d = np.asarray(r.M), np.asarray(r.d)
-        if M.shape != (net.n_outputs, net.n_inputs):
-            raise ValueError(
-                f"region {k} has a {M.shape[0]}x{M.shape[1]} map; the network is "
-                f"{net.n_inputs} -> {net.n_outputs}"
-            )
         conds = inequality_lines(r, names, precision, box=box)
         cond = "\\text{if } " + ",\\; ".join(conds) if conds else "\\text{otherwise}"
         lines.append(f"{linear(M[output], d[output], names, precision)} & {cond}")

@@ -10,7 +10,8 @@ import numpy as np
 from . import activations, validate
 from .formatting import linear, number
 from .network import Network
-from .regions import Region, regions
+from .partition import Region, polygon_area_centroid
+from .regions import regions
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -97,19 +98,6 @@ def _polygon(region: Region) -> np.ndarray:
     return verts
 
 
-def _area_centroid(verts: np.ndarray) -> tuple[float, np.ndarray]:
-    """Area and centroid of a counter-clockwise polygon (shoelace formula)."""
-    x, y = verts[:, 0], verts[:, 1]
-    xn, yn = np.roll(x, -1), np.roll(y, -1)
-    cross = x * yn - xn * y
-    area = cross.sum() / 2
-    if area <= 0:
-        return 0.0, verts.mean(axis=0)
-    cx = ((x + xn) * cross).sum() / (6 * area)
-    cy = ((y + yn) * cross).sum() / (6 * area)
-    return float(area), np.array([cx, cy])
-
-
 def _resolve(
     net_or_regions: Network | Sequence[Region], box: Any
 ) -> tuple[list[Region], np.ndarray, Network | None]:
@@ -120,13 +108,11 @@ def _resolve(
             raise ValueError("give the box [(x_lo, x_hi), (y_lo, y_hi)] to split")
         return regions(net_or_regions, box), validate.box(box, 2), net_or_regions
     rs = validate.regions(net_or_regions)
-    polys = [_polygon(r) for r in rs]
     if box is None:
-        pts = np.concatenate(polys)
+        pts = np.concatenate([_polygon(r) for r in rs])
         box = np.column_stack([pts.min(axis=0), pts.max(axis=0)])
-    # Regions remember the network they come from; its layer widths split the pattern.
-    net = rs[0].network
-    return rs, validate.box(box, 2), net
+    # Regions know the network they come from; its layer widths split the pattern.
+    return rs, validate.box(box, 2), rs.network
 
 
 def _adjacency(polys: list[np.ndarray], scale: float) -> list[set[int]]:
@@ -315,7 +301,7 @@ def region_map(
         n_out = np.asarray(rs[0].M).shape[0]
         output = validate.index(output, n_out, "output")
         vals = np.array([
-            float(np.asarray(r.M, dtype=float)[output] @ _area_centroid(p)[1]
+            float(np.asarray(r.M, dtype=float)[output] @ polygon_area_centroid(p)[1]
                   + float(r.d[output]))
             for r, p in zip(rs, polys, strict=True)
         ])
@@ -359,7 +345,7 @@ def region_map(
     if annotate:
         label = annotate if callable(annotate) else (lambda r: _pattern_str(r.pattern, widths))
         for r, p in zip(rs, polys, strict=True):
-            _, c = _area_centroid(p)
+            _, c = polygon_area_centroid(p)
             ax.text(c[0], c[1], label(r), ha="center", va="center", fontsize=fontsize,
                     zorder=4)
     if highlight is not None:

@@ -368,44 +368,6 @@ def region_map(region: Region, symbols: Sequence[Any] | None = None) -> sp.Matri
     return to_sympy_matrix(M) * x + to_sympy_matrix(region.d)
 
 
-def _region_network(region: Region) -> Network:
-    net = getattr(region, "network", None)
-    if not isinstance(net, Network):
-        raise TypeError(f"cannot tell which network {region!r} comes from")
-    return net
-
-
-def _oriented_rows(region: Region) -> list[tuple[str, Any, Any, str]]:
-    """Each row of ``A x <= c`` in its natural orientation, in row order.
-
-    A unit row becomes ``("unit", a, b, rel)`` meaning ``a x + b rel 0`` with ``a x + b``
-    the unit's pre-activation on the region and ``rel`` ``">="`` (active) or ``"<="``
-    (inactive); a box row becomes ``("box", axis, bound, rel)`` meaning
-    ``x_axis rel bound``. Shared with :mod:`reluineq.latex`.
-    """
-    net = _region_network(region)
-    offsets, k = {}, 0
-    for li, lay in enumerate(net.layers):
-        if lay.act.switches:
-            offsets[li] = k
-            k += lay.n_out
-    pattern = region.pattern
-    out = []
-    for row, rhs, lab in zip(region.A, region.c, region.labels, strict=True):
-        if lab[0] == "unit":
-            on = pattern[offsets[lab[1]] + lab[2]]
-            # Stored as -z <= 0 when active and z <= 0 when inactive, z = a x + b.
-            if on:
-                out.append(("unit", -np.asarray(row), rhs, ">="))
-            else:
-                out.append(("unit", np.asarray(row), -rhs, "<="))
-        elif lab[2] == "low":
-            out.append(("box", lab[1], -rhs, ">="))
-        else:
-            out.append(("box", lab[1], rhs, "<="))
-    return out
-
-
 def region_conditions(region: Region, symbols: Sequence[Any] | None = None) -> sp.Boolean:
     """A region's inequalities as one sympy ``And``, units first, then the box.
 
@@ -426,7 +388,7 @@ def region_conditions(region: Region, symbols: Sequence[Any] | None = None) -> s
     n = np.asarray(validate.region(region).M).shape[1]
     x = sp.Matrix(_symbols(n, symbols))
     rels = []
-    for kind, a, b, rel in _oriented_rows(region):
+    for kind, a, b, rel in region.oriented_rows():
         if kind == "box":
             lhs, rhs = x[a], to_sympy(b)
         else:
@@ -438,7 +400,6 @@ def region_conditions(region: Region, symbols: Sequence[Any] | None = None) -> s
 
 
 def piecewise(
-    net: Network,
     regions: Sequence[Region],
     symbols: Sequence[Any] | None = None,
 ) -> list[sp.Piecewise]:
@@ -452,10 +413,9 @@ def piecewise(
 
     Parameters
     ----------
-    net
-        The network the regions were enumerated from.
     regions
-        The output of :func:`reluineq.regions`.
+        The :class:`~reluineq.partition.Partition` of :func:`reluineq.regions`, or some
+        of its regions in the order of the branches; they know their network.
     symbols
         Input symbols; ``x_1, ..., x_n`` by default.
 
@@ -467,7 +427,7 @@ def piecewise(
     --------
     >>> net = reluineq.Network.from_arrays([[[1]], [[2]]], [[0], [1]], ["relu", "identity"])
     >>> rs = reluineq.regions(net, [(-1, 1)])
-    >>> (f,) = piecewise(net, rs)
+    >>> (f,) = piecewise(rs)
     >>> f
     Piecewise((2*x_1 + 1, (x_1 >= 0) & (x_1 <= 1)), (1, (x_1 >= -1) & (x_1 <= 0)))
     >>> (x1,) = input_symbols(1)
@@ -476,15 +436,9 @@ def piecewise(
     """
     import sympy as sp
 
-    validate.network(net)
     regions = validate.regions(regions)
+    net = regions.network
     syms = _symbols(net.n_inputs, symbols)
-    for k, r in enumerate(regions):
-        if np.shape(r.M) != (net.n_outputs, net.n_inputs):
-            raise ValueError(
-                f"region {k} maps {np.shape(r.M)[1]} inputs to {np.shape(r.M)[0]} outputs; "
-                f"the network has {net.n_inputs} inputs and {net.n_outputs} outputs"
-            )
     maps = [region_map(r, syms) for r in regions]
     conds = [region_conditions(r, syms) for r in regions]
     # Unevaluated: every condition is a non-trivial region, so there is nothing to merge.

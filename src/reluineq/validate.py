@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .network import Network
+from .partition import Partition, Region
 from .rational import decimal_fraction, is_exact, scalar_kind
-
-if TYPE_CHECKING:
-    from .regions import Region
 
 __all__ = ["box", "count", "index", "network", "region", "regions"]
 
@@ -120,47 +118,54 @@ def count(value: Any, name: str, least: int = 0) -> int:
     >>> count(True, "samples")
     Traceback (most recent call last):
     ...
-    ValueError: samples must be an integer >= 0, got True
+    ValueError: samples must be a non-negative integer, got True
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or (
         value < least
     ):
-        raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
+        what = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            least, f"an integer >= {least}")
+        raise ValueError(f"{name} must be {what}, got {value!r}")
     return int(value)
 
 
 def region(value: Any) -> Region:
     """Check that ``value`` is one :class:`~reluineq.Region` and return it."""
-    from .regions import Region
-
     if not isinstance(value, Region):
         raise TypeError(f"expected a reluineq.Region, got {a_kind(value)}")
     return value
 
 
-def regions(value: Any, *, allow_empty: bool = False) -> list[Region]:
-    """Check that ``value`` holds regions of :func:`reluineq.regions`; return them as a list.
+def regions(value: Any, *, allow_empty: bool = False) -> Partition:
+    """Check that ``value`` holds regions of one call of :func:`reluineq.regions`.
+
+    Returns them as a :class:`~reluineq.partition.Partition`, which knows their network
+    and box: the partition itself, or the part of it that a list of its regions (a
+    slice, a sorted copy) makes.
 
     Raises
     ------
     TypeError
         Not a sequence (a network, a number), or an entry that is not a region.
     ValueError
-        No regions at all (unless ``allow_empty``).
+        No regions at all (an empty partition is allowed with ``allow_empty``), or
+        regions of different calls of :func:`reluineq.regions`.
     """
-    from .regions import Region
-
-    if isinstance(value, (str, bytes, Network)) or not isinstance(value, Sequence):
+    if isinstance(value, Network):
+        raise TypeError(
+            "expected the regions of reluineq.regions(net, box), got a Network: pass the "
+            "regions alone, they know their network and box"
+        )
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(
             f"expected the regions of reluineq.regions(net, box), got {a_kind(value)}"
         )
-    out = list(value)
-    for k, r in enumerate(out):
+    for k, r in enumerate(value):
         if not isinstance(r, Region):
             raise TypeError(f"region {k} is {a_kind(r)}, not a reluineq.Region")
-    if not out and not allow_empty:
+    if len(value) == 0 and not (allow_empty and isinstance(value, Partition)):
         raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
-    return out
+    return Partition.of(value)
 
 
 def _is_scalar(value: Any) -> bool:

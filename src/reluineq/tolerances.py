@@ -1,0 +1,39 @@
+"""Tolerances of float arithmetic, all derived from one constant, :data:`TOL`.
+
+Exact networks use none of them: their regions, maps and checks are computed in rational
+arithmetic. A float network's geometry is trusted to :data:`TOL` relative to the scale of
+the numbers involved, and every other tolerance of the library is a stated multiple of it.
+The LP and MILP solvers' own tolerances and gaps are settings of HiGHS; they stay named
+constants of :mod:`reluineq.lp`.
+
+Examples
+--------
+>>> TOL, FLOAT_TOL
+(1e-09, 1e-08)
+>>> hyperplane_tol(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+[5e-09, 0.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["FLOAT_TOL", "TOL", "hyperplane_tol"]
+
+#: The geometric tolerance of float networks: a point closer than ``TOL * |w|`` to a
+#: unit's hyperplane ``w . x + b = 0`` lies on it, so a piece must reach farther than
+#: that beyond a hyperplane to count as a region. Rounding in a few dozen float
+#: operations stays orders of magnitude below it; the thinnest regions it hides are
+#: far thinner than anything a page can show.
+TOL = 1e-9
+
+#: Agreement of two float values that were computed differently (a region's affine map
+#: and the forward pass): ``|a - b| <= FLOAT_TOL * (1 + |b|)``. Ten times :data:`TOL`,
+#: because each value carries its own rounding.
+FLOAT_TOL = 10 * TOL
+
+
+def hyperplane_tol(w: np.ndarray) -> np.ndarray:
+    """``TOL * |w_r|`` for each row ``w_r`` of ``w``: how near a point must be to the
+    hyperplane ``w_r . x + b_r = 0``, measured as ``|w_r . x + b_r|``, to lie on it."""
+    return TOL * np.sqrt(np.einsum("ij,ij->i", w, w))
