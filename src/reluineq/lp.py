@@ -30,13 +30,18 @@ __all__ = [
     "to_latex",
 ]
 
-#: Relative tolerance with which a solver's optimum must agree with the forward pass at
-#: its witness, ``|value - net.forward(x)[output]| <= CHECK_TOL * (1 + |value|)``.
-CHECK_TOL = 1e-6
+#: HiGHS's primal feasibility tolerance (its default): a solution may break a row by this
+#: much. The solver's tolerances are its own, not derived from reluineq.tolerances.TOL.
+LP_FEASIBILITY = 1e-7
 
-# HiGHS stops by default at a 0.01 % gap; the article compares two optima to 1e-6, so the
-# MILP is solved to a tight gap.
-_MILP_OPTIONS = {"mip_rel_gap": 1e-10}
+#: Relative tolerance with which a solver's optimum must agree with the forward pass at
+#: its witness, ``|value - net.forward(x)[output]| <= CHECK_TOL * (1 + |value|)``: ten
+#: times the feasibility by which the solver's point may miss the rows.
+CHECK_TOL = 10 * LP_FEASIBILITY
+
+#: The relative gap to which the MILP is solved. HiGHS stops by default at 0.01 %; the
+#: article compares two optima to 1e-6, so the MILP is solved to a tight gap.
+MIP_REL_GAP = 1e-10
 
 
 # -- validation -----------------------------------------------------------------------
@@ -287,7 +292,7 @@ def encode(net: Network, box: Iterable[Any], bounds: str = "interval") -> MILP:
         How ``L`` and ``U`` are found: ``"interval"`` propagates intervals through the
         layers (exact in an exact network); ``"lp"`` then tightens each layer after the
         first by two LPs per unit over the relaxation of the layers before it (Tjeng et
-        al. 2019), floats widened by ``1e-7`` to stay valid. Tighter bounds make a
+        al. 2019), floats widened by :data:`LP_FEASIBILITY` to stay valid. Tighter bounds make a
         smaller search; on 2-16-16-16-1 networks HiGHS runs 2 to 5 times faster.
 
     Returns
@@ -427,7 +432,7 @@ def _lp_bounds(
                           bounds=var_bounds, method="highs")
             if res.status == 0:
                 # Widened by the LP's tolerance so that the bound stays valid.
-                val = sign * res.fun + b[j] - sign * 1e-7 * (1.0 + abs(res.fun))
+                val = sign * res.fun + b[j] - sign * LP_FEASIBILITY * (1.0 + abs(res.fun))
                 target[j] = max(target[j], val) if sign > 0 else min(target[j], val)
     return newL, newU
 
@@ -583,7 +588,7 @@ def optimize(
     """Maximise or minimise one output of a ReLU network over a box, by one MILP.
 
     Solves the :func:`encode` system with HiGHS (``scipy.optimize.milp``) to a relative
-    gap of ``1e-10``, then checks that the forward pass at the witness gives the optimum.
+    gap of :data:`MIP_REL_GAP`, then checks that the forward pass at the witness gives the optimum.
 
     Parameters
     ----------
@@ -637,7 +642,7 @@ def optimize(
         integrality=model.integrality,
         bounds=Bounds(vlo, vhi),
         constraints=LinearConstraint(A, rlo, rhi),
-        options=_MILP_OPTIONS,
+        options={"mip_rel_gap": MIP_REL_GAP},
     )
     if res.x is None or res.status != 0:
         raise RuntimeError(f"the MILP solver failed: {res.message}")

@@ -134,7 +134,8 @@ class Region:
         layer in the network, or ``("box", axis, "low" | "high")``.
 
     It also knows its :attr:`volume`, and the :attr:`network` and :attr:`box` of the
-    partition it belongs to. In an exact network every array has ``object`` dtype and holds ``Fraction``.
+    partition it belongs to. In an exact network every array has ``object`` dtype and
+    holds ``Fraction``.
     """
 
     __slots__ = ("_e", "_i", "_sys")

@@ -12,6 +12,7 @@ from .formatting import linear, number
 from .network import Network
 from .partition import Region, polygon_area_centroid
 from .regions import regions
+from .tolerances import TOL
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,7 +120,7 @@ def _adjacency(polys: list[np.ndarray], scale: float) -> list[set[int]]:
     """Which polygons share part of an edge, probed just outside each edge."""
     from matplotlib.path import Path
 
-    eps = 1e-6 * scale
+    eps = 1e3 * TOL * scale  # far beyond the regions' rounding, far below a pixel
     probes, owner = [], []
     for i, v in enumerate(polys):
         edge = np.roll(v, -1, axis=0) - v
@@ -542,7 +543,6 @@ def hyperplanes(
     colors = list(colors) if colors is not None else [
         LINE_COLORS[k % len(LINE_COLORS)] for k in range(len(units))
     ]
-    scale = float(np.hypot(*(B[:, 1] - B[:, 0])))
     ax = _new_ax(ax)
     polys = [_polygon(r) for r in pieces]
     maps = [(np.asarray(r.M, dtype=float), np.asarray(r.d, dtype=float)) for r in pieces]
@@ -557,7 +557,7 @@ def hyperplanes(
                     active.append(verts)
                 continue
             # Snap float round-off so a line through a vertex passes through it.
-            z[np.abs(z) <= 1e-12 * max(1.0, float(np.abs(M[u]).max()) * scale)] = 0.0
+            z[np.abs(z) <= TOL * float(np.hypot(*M[u]))] = 0.0
             seg = _zero_segment(verts, z)
             if seg is not None:
                 segs.append(seg)
@@ -628,7 +628,7 @@ def _place_arrows(
                 # Away from the bends of a bent line, too.
                 room.append(2 * min(t, 1 - t) * float(np.hypot(*(seg[1] - seg[0]))))
                 score = min(room)
-                if score > best_score + 1e-12:
+                if score > best_score + TOL * scale:
                     best, best_score = (foot, tip, text), score
         foot, tip, text = best
         placed.append(text)
