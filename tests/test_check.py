@@ -13,10 +13,10 @@ from reluineq import Network, regions
 from reluineq.check import FLOAT_TOL, CheckError, CheckReport, check_expression, check_regions
 from reluineq.symbolic import (
     affine_collapse,
+    affine_map,
     input_symbols,
     network_expression,
     piecewise,
-    region_map,
 )
 
 SQUARE = [(-1, 1), (-1, 1)]
@@ -196,7 +196,7 @@ def test_expressions_that_agree():
     report = check_expression(net, piecewise(rs), box=box, samples=40, seed=1)
     assert (report.points, report.exact) == (40, False)
     for r in rs[:5]:
-        check_expression(net, region_map(r), points=[r.point])
+        check_expression(net, affine_map(r), points=[r.point])
 
 
 def test_exact_expression_comparisons():

@@ -55,13 +55,13 @@ def face_by_pattern(ax, rs) -> dict:
     return {r.pattern: tuple(faces[i]) for i, r in enumerate(rs)}
 
 
-# -- region_map ----------------------------------------------------------------------------
+# -- partition -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("net", [three_lines(), deep()], ids=["exact-3", "float-2-8-8-1"])
-def test_region_map_one_polygon_per_region_covering_the_box(net):
+def test_partition_one_polygon_per_region_covering_the_box(net):
     rs = regions(net, BOX)
-    ax = P.region_map(net, BOX)
+    ax = P.partition(net, BOX)
     paths = ax.collections[0].get_paths()
     assert len(paths) == len(rs)
     areas = [shoelace(p.vertices[:-1] if np.allclose(p.vertices[0], p.vertices[-1])
@@ -70,18 +70,18 @@ def test_region_map_one_polygon_per_region_covering_the_box(net):
     assert sum(areas) == pytest.approx(16.0)
 
 
-def test_region_map_accepts_regions_and_net_alike():
+def test_partition_accepts_regions_and_net_alike():
     net = three_lines()
     rs = regions(net, BOX)
-    a = face_by_pattern(P.region_map(net, BOX), rs)
-    b = face_by_pattern(P.region_map(rs, annotate=True, highlight=2), rs)
+    a = face_by_pattern(P.partition(net, BOX), rs)
+    b = face_by_pattern(P.partition(rs, annotate=True, highlight=2), rs)
     assert a == b
 
 
 def test_few_patterns_get_distinct_colours():
     rs = regions(three_lines(), BOX)
     assert len(rs) == 7
-    colours = face_by_pattern(P.region_map(rs), rs)
+    colours = face_by_pattern(P.partition(rs), rs)
     assert len(set(colours.values())) == 7
 
 
@@ -89,7 +89,7 @@ def test_neighbouring_regions_differ_in_colour():
     net = deep()
     rs = regions(net, BOX)
     assert len(rs) > len(P.REGION_COLORS)
-    colours = face_by_pattern(P.region_map(net, BOX), rs)
+    colours = face_by_pattern(P.partition(net, BOX), rs)
     # Independent of the plot's own adjacency: step across random points of every edge.
     rng = np.random.default_rng(0)
     checked = 0
@@ -112,7 +112,7 @@ def test_neighbouring_regions_differ_in_colour():
 def test_layer1_colours_follow_the_first_layer_pattern():
     net = deep()
     rs = regions(net, BOX)
-    colours = face_by_pattern(P.region_map(rs, color_by="layer1"), rs)
+    colours = face_by_pattern(P.partition(rs, color_by="layer1"), rs)
     by_first: dict = {}
     for pat, c in colours.items():
         by_first.setdefault(pat[:8], set()).add(c)
@@ -123,7 +123,7 @@ def test_layer1_colours_follow_the_first_layer_pattern():
 def test_output_colouring_orders_regions_by_value():
     net = three_lines()
     rs = regions(net, BOX)
-    ax = P.region_map(net, BOX, color_by="output", cmap="gray", legend=True)
+    ax = P.partition(net, BOX, color_by="output", cmap="gray", legend=True)
     grey = ax.collections[0].get_facecolor()[:, 0]
     vals = [float(net.forward(np.asarray(r.point, dtype=float))[0]) for r in rs]
     lo, hi = int(np.argmin(vals)), int(np.argmax(vals))
@@ -134,7 +134,7 @@ def test_output_colouring_orders_regions_by_value():
 def test_annotations_sit_inside_their_regions_and_read_the_pattern():
     net = Network.random([2, 2, 2, 1], seed=0)
     rs = regions(net, BOX)
-    ax = P.region_map(rs, annotate=True)
+    ax = P.partition(rs, annotate=True)
     assert len(ax.texts) == len(rs)
     for r, t in zip(rs, ax.texts, strict=True):
         bits = "".join(map(str, r.pattern))
@@ -147,38 +147,38 @@ def test_highlight_outlines_the_named_region():
     rs = regions(net, BOX)
     target = next(r for r in rs if r.pattern == (1, 1, 0))
     for which in ("110", (1, 1, 0), target, rs.index(target)):
-        ax = P.region_map(rs, highlight=which)
+        ax = P.partition(rs, highlight=which)
         (patch,) = ax.patches
         assert patch.get_hatch() == "//"
         np.testing.assert_allclose(patch.get_xy()[:-1], np.asarray(target.vertices, float))
     with pytest.raises(ValueError, match="no region"):
-        P.region_map(rs, highlight="000111")
+        P.partition(rs, highlight="000111")
     with pytest.raises(ValueError, match="out of range"):
-        P.region_map(rs, highlight=99)
+        P.partition(rs, highlight=99)
 
 
-def test_region_map_axes_layout():
+def test_partition_axes_layout():
     _, ax = plt.subplots()
-    assert P.region_map(three_lines(), [(-1, 3), (0, 2)], ax=ax) is ax
+    assert P.partition(three_lines(), [(-1, 3), (0, 2)], ax=ax) is ax
     assert ax.get_xlim() == (-1, 3) and ax.get_ylim() == (0, 2)
     assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
     assert ax.get_aspect() == 1.0
 
 
-def test_region_map_bad_input():
+def test_partition_bad_input():
     one_d = Network([[[1]], [[1]]], [[0], [0]], ["relu", "identity"])
     with pytest.raises(ValueError, match="2 inputs"):
-        P.region_map(one_d, [(-1, 1)])
+        P.partition(one_d, [(-1, 1)])
     with pytest.raises(ValueError, match="box"):
-        P.region_map(three_lines())
+        P.partition(three_lines())
     with pytest.raises(ValueError, match="color_by"):
-        P.region_map(three_lines(), BOX, color_by="rainbow")
+        P.partition(three_lines(), BOX, color_by="rainbow")
     with pytest.raises(ValueError, match="no regions given"):
-        P.region_map([])
+        P.partition([])
     with pytest.raises(TypeError, match=r"region 0 is a str, not a reluineq\.Region"):
-        P.region_map(["10"])
+        P.partition(["10"])
     with pytest.raises(ValueError, match="legend"):
-        P.region_map(deep(), BOX, legend=True)
+        P.partition(deep(), BOX, legend=True)
 
 
 # -- hyperplanes ---------------------------------------------------------------------------
@@ -380,7 +380,7 @@ def test_activation_functions_panels():
 # -- every figure --------------------------------------------------------------------------
 
 FIGURES = {
-    "region_map": lambda ax: P.region_map(deep(), BOX, ax=ax, annotate=True, highlight=0),
+    "partition": lambda ax: P.partition(deep(), BOX, ax=ax, annotate=True, highlight=0),
     "hyperplanes": lambda ax: P.hyperplanes(deep(), BOX, layer=1, ax=ax, shade=True),
     "breakpoints_1d": lambda ax: P.breakpoints_1d(hinge_net(), (-2, 2), ax=ax, hinges=True),
     "surface": lambda ax: P.surface(three_lines(), BOX, ax=ax),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from reluineq import Network, regions
 from reluineq.symbolic import (
     affine_collapse,
+    affine_map,
     collapse_derivation,
     collapse_identity,
     input_symbols,
@@ -19,7 +20,6 @@ from reluineq.symbolic import (
     network_expression,
     piecewise,
     region_conditions,
-    region_map,
     to_sympy,
     to_sympy_matrix,
 )
@@ -108,7 +108,7 @@ def test_layer_equations_by_hand():
 def test_layer_equations_one_layer_symbols_and_floats():
     net = Network([[[0.5, -1.0]], [[2.0]]], [[0.25], [0.0]], ["sigmoid", "relu"])
     a, b = sp.symbols("a b")
-    eqs = layer_equations(net, layer=0, input_symbols=[a, b])
+    eqs = layer_equations(net, layer=0, symbols=[a, b])
     assert len(eqs) == 2
     assert eqs[0].rhs.atoms(sp.Float) == {sp.Float(0.5), sp.Float(-1.0), sp.Float(0.25)}
     assert eqs[0].rhs.free_symbols == {a, b}
@@ -132,7 +132,7 @@ def test_layer_equations_bad_layer(bad, error, message):
 
 def test_layer_equations_symbol_count():
     with pytest.raises(ValueError, match="expected 2 input symbols, got 3"):
-        layer_equations(two_unit_net(), input_symbols="a b c")
+        layer_equations(two_unit_net(), symbols="a b c")
     with pytest.raises(TypeError, match="Network"):
         layer_equations([[1]])
 
@@ -300,15 +300,15 @@ def test_collapse_derivation_by_hand():
 # -- region maps, conditions and piecewise forms ----------------------------------------
 
 
-def test_region_map_and_conditions_by_hand():
+def test_affine_map_and_conditions_by_hand():
     net = two_unit_net()
     rs = {r.pattern: r for r in regions(net, [(-1, 1), (-1, 1)])}
     assert set(rs) == {(0, 0), (0, 1), (1, 0), (1, 1)}
     half = sp.Rational(1, 2)
-    assert region_map(rs[(1, 1)])[0] == 2 * X1 - X2 - half
-    assert region_map(rs[(1, 0)])[0] == X1 - 2 * X2 + half
-    assert region_map(rs[(0, 1)])[0] == X1 + X2 - 1
-    assert region_map(rs[(0, 0)])[0] == 0
+    assert affine_map(rs[(1, 1)])[0] == 2 * X1 - X2 - half
+    assert affine_map(rs[(1, 0)])[0] == X1 - 2 * X2 + half
+    assert affine_map(rs[(0, 1)])[0] == X1 + X2 - 1
+    assert affine_map(rs[(0, 0)])[0] == 0
     cond = region_conditions(rs[(1, 0)])
     expected = {
         sp.Ge(X1 - 2 * X2 + half, 0),

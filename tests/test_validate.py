@@ -69,7 +69,7 @@ TWO_INPUTS = {
     "regions": lambda box: regions(CROSS, box),
     "lp.optimize": lambda box: lp.optimize(CROSS, box),
     "program.compile_network": lambda box: program.compile_network(CROSS, box),
-    "plot.region_map": lambda box: plot.region_map(CROSS, box),
+    "plot.partition": lambda box: plot.partition(CROSS, box),
     "plot.surface": lambda box: plot.surface(CROSS, box),
     "plot.hyperplanes": lambda box: plot.hyperplanes(CROSS, box),
     "check_expression": lambda box: check_expression(CROSS, [0], box=box),
@@ -117,7 +117,7 @@ SQUARE = [(-1, 1)] * 2
 
 OUTPUT_CALLS = {
     "latex.piecewise": lambda o: latex.piecewise(TWO_OUT_REGIONS, output=o),
-    "plot.region_map": lambda o: plot.region_map(TWO_OUT_REGIONS, color_by="output", output=o),
+    "plot.partition": lambda o: plot.partition(TWO_OUT_REGIONS, color_by="output", output=o),
     "plot.surface": lambda o: plot.surface(TWO_OUT, SQUARE, output=o),
     "lp.optimize": lambda o: lp.optimize(TWO_OUT, SQUARE, output=o),
     "lp.optimize_by_regions": lambda o: lp.optimize_by_regions(TWO_OUT, SQUARE, output=o),
@@ -184,7 +184,7 @@ REGION_CALLS = {
     "latex.piecewise": lambda arg: latex.piecewise(arg, output=0),
     "symbolic.piecewise": lambda arg: symbolic.piecewise(arg),
     # A network is also welcome here (its regions are enumerated): anything else is not.
-    "plot.region_map": lambda arg: plot.region_map([arg] if isinstance(arg, Network) else arg),
+    "plot.partition": lambda arg: plot.partition([arg] if isinstance(arg, Network) else arg),
 }
 
 
@@ -207,7 +207,7 @@ def test_regions_are_checked_to_be_regions(name, arg, message):
 
 
 @pytest.mark.parametrize("fn", [latex.inequalities, latex.inequality_lines, latex.affine_map,
-                                symbolic.region_map, symbolic.region_conditions])
+                                symbolic.affine_map, symbolic.region_conditions])
 def test_a_region_argument_is_a_region(fn):
     with pytest.raises(TypeError, match=r"expected a reluineq\.Region, got a Network"):
         fn(TWO_OUT)

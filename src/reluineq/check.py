@@ -18,7 +18,7 @@ from .tolerances import FLOAT_TOL
 if TYPE_CHECKING:
     import sympy as sp
 
-    from .regions import Region
+    from .partition import Region
 
 __all__ = ["CheckError", "CheckReport", "check_expression", "check_regions"]
 

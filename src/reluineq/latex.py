@@ -16,7 +16,7 @@ from .formatting import check_precision, linear, number, symbol_names
 from .network import Network
 
 if TYPE_CHECKING:
-    from .regions import Region
+    from .partition import Region
 
 # number and linear live in reluineq.formatting (and are documented there); they are
 # imported here too, because the pages write LaTeX with them as latex.number and latex.linear.

@@ -27,7 +27,7 @@ __all__ = [
     "fit",
     "highlight_region",
     "hyperplanes",
-    "region_map",
+    "partition",
     "surface",
 ]
 
@@ -104,7 +104,7 @@ def _resolve(
 ) -> tuple[list[Region], np.ndarray, Network | None]:
     """Regions, a float box and (when known) the network, from either kind of input."""
     if isinstance(net_or_regions, Network):
-        _check_2d(net_or_regions, "region_map")
+        _check_2d(net_or_regions, "partition")
         if box is None:
             raise ValueError("give the box [(x_lo, x_hi), (y_lo, y_hi)] to split")
         return regions(net_or_regions, box), validate.box(box, 2), net_or_regions
@@ -198,7 +198,7 @@ def _find_region(rs: list[Region], which: Any, widths: list[int] | None) -> Regi
 # -- region partitions ---------------------------------------------------------------------
 
 
-def region_map(
+def partition(
     net_or_regions: Network | Sequence[Region],
     box: Any = None,
     ax: Axes | None = None,
@@ -277,7 +277,7 @@ def region_map(
     >>> import matplotlib.pyplot as plt
     >>> net = reluineq.Network([[[1, 0], [0, 1]], [[1, 1]]], [[0, 0], [0]],
     ...                        ["relu", "identity"])
-    >>> ax = region_map(net, box=[(-1, 1), (-1, 1)], annotate=True, highlight="11")
+    >>> ax = partition(net, box=[(-1, 1), (-1, 1)], annotate=True, highlight="11")
     >>> len(ax.collections[0].get_paths())   # one polygon per region
     4
     >>> sorted(t.get_text() for t in ax.texts)
@@ -404,7 +404,7 @@ def highlight_region(
     >>> import matplotlib.pyplot as plt
     >>> net = reluineq.Network([[[1, -1]], [[1]]], [[0], [0]], ["relu", "identity"])
     >>> rs = reluineq.regions(net, [(-1, 1), (-1, 1)])
-    >>> ax = region_map(rs)
+    >>> ax = partition(rs)
     >>> ax = highlight_region(ax, rs[0])
     >>> ax.patches[0].get_hatch()
     '//'
@@ -703,7 +703,7 @@ def breakpoints_1d(
     if net.n_inputs != 1 or net.n_outputs != 1:
         raise ValueError(
             f"breakpoints_1d plots networks with 1 input and 1 output; this one is "
-            f"{net.n_inputs}-to-{net.n_outputs} (use region_map or surface for 2 inputs)"
+            f"{net.n_inputs}-to-{net.n_outputs} (use partition or surface for 2 inputs)"
         )
     (lo, hi), = validate.box(box, 1, net.exact)
     rs = regions(net, [(lo, hi)])

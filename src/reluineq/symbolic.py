@@ -15,10 +15,11 @@ from .rational import is_exact, to_fraction
 if TYPE_CHECKING:
     import sympy as sp
 
-    from .regions import Region
+    from .partition import Region
 
 __all__ = [
     "affine_collapse",
+    "affine_map",
     "collapse_derivation",
     "collapse_identity",
     "input_symbols",
@@ -26,7 +27,6 @@ __all__ = [
     "network_expression",
     "piecewise",
     "region_conditions",
-    "region_map",
     "to_sympy",
     "to_sympy_matrix",
 ]
@@ -130,7 +130,7 @@ def _symbols(net_inputs: int, symbols: Sequence[Any] | None) -> tuple[sp.Symbol,
 def layer_equations(
     net: Network,
     layer: int | None = None,
-    input_symbols: Sequence[Any] | None = None,
+    symbols: Sequence[Any] | None = None,
 ) -> list[sp.Eq]:
     """Each layer as equations ``z = W h + b`` and ``h = activation(z)``, one per unit.
 
@@ -149,8 +149,9 @@ def layer_equations(
         The network.
     layer
         Index of one layer (0-based, as in ``net.layers``); ``None`` for all layers.
-    input_symbols
-        Symbols (or names) of the inputs; ``x_1, ..., x_n`` by default.
+    symbols
+        Symbols (or names) of the inputs; ``x_1, ..., x_n`` by default, as in every
+        function here.
 
     Returns
     -------
@@ -173,7 +174,7 @@ def layer_equations(
     validate.network(net)
     chosen = None if layer is None else validate.index(layer, len(net.layers), "layer",
                                                         negative=True)
-    h: tuple[sp.Symbol, ...] = _symbols(net.n_inputs, input_symbols)
+    h: tuple[sp.Symbol, ...] = _symbols(net.n_inputs, symbols)
     out: list[sp.Eq] = []
     for li, lay in enumerate(net.layers):
         z_syms = [sp.Symbol(f"z^{{({li + 1})}}_{{{j + 1}}}", real=True) for j in range(lay.n_out)]
@@ -350,7 +351,7 @@ def collapse_derivation(depth: int) -> sp.Eq:
     return sp.Eq(lhs, rhs, evaluate=False)
 
 
-def region_map(region: Region, symbols: Sequence[Any] | None = None) -> sp.Matrix:
+def affine_map(region: Region, symbols: Sequence[Any] | None = None) -> sp.Matrix:
     """A region's affine map ``M x + d`` as a column of sympy expressions.
 
     Examples
@@ -358,7 +359,7 @@ def region_map(region: Region, symbols: Sequence[Any] | None = None) -> sp.Matri
     >>> net = reluineq.Network.from_arrays([[[1, -1]], [[2]]], [[0], [Fraction(1, 2)]],
     ...                                    ["relu", "identity"])
     >>> rs = reluineq.regions(net, [(-1, 1), (-1, 1)])
-    >>> [(r.pattern, region_map(r)[0]) for r in sorted(rs, key=lambda r: r.pattern)]
+    >>> [(r.pattern, affine_map(r)[0]) for r in sorted(rs, key=lambda r: r.pattern)]
     [((0,), 1/2), ((1,), 2*x_1 - 2*x_2 + 1/2)]
     """
     import sympy as sp
@@ -439,7 +440,7 @@ def piecewise(
     regions = validate.regions(regions)
     net = regions.network
     syms = _symbols(net.n_inputs, symbols)
-    maps = [region_map(r, syms) for r in regions]
+    maps = [affine_map(r, syms) for r in regions]
     conds = [region_conditions(r, syms) for r in regions]
     # Unevaluated: every condition is a non-trivial region, so there is nothing to merge.
     return [
