@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -56,6 +56,11 @@ class Layer:
     weight: np.ndarray
     bias: np.ndarray
     activation: str
+    #: The layer's entry in the activation table: its forms, slopes and encodings.
+    act: Activation = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "act", lookup(self.activation))
 
     @property
     def n_in(self) -> int:
@@ -66,11 +71,6 @@ class Layer:
     def n_out(self) -> int:
         """Number of units of the layer."""
         return self.weight.shape[0]
-
-    @property
-    def act(self) -> Activation:
-        """The layer's entry in the activation table: its forms, slopes and encodings."""
-        return lookup(self.activation)
 
 
 class Network:

@@ -197,10 +197,23 @@ def _identity_maps(n: int, exact: bool) -> np.ndarray:
     return H
 
 
+#: Products with more multiply-adds than this are not handed to BLAS. OpenBLAS runs
+#: larger ones on several threads, which spin-wait for each other when the machine is
+#: busy and then take ten to a hundred times longer; NumPy's own loop (einsum) starts no
+#: threads. Below it OpenBLAS stays on one thread (its GEMM threshold is 65536 x 4).
+BLAS_LIMIT = 65536 * 4
+
+
 def _preactivations(layer: Layer, H: np.ndarray) -> np.ndarray:
     """The layer's pre-activations ``W h + b`` as maps of ``x`` on every region."""
     k_in, R, m = H.shape
-    G = (layer.weight @ H.reshape(k_in, -1)).reshape(layer.n_out, R, m)
+    H2 = H.reshape(k_in, -1)
+    W = layer.weight
+    if W.dtype == object or W.size * H2.shape[1] <= BLAS_LIMIT:
+        G = W @ H2
+    else:
+        G = np.einsum("ij,jk->ik", W, H2)
+    G = G.reshape(layer.n_out, R, m)
     G[:, :, -1] += layer.bias[:, None]
     return G
 

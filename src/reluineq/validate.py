@@ -22,6 +22,7 @@ ValueError: box (-1, 1) is a single interval but there are 2 inputs: give one ..
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -174,6 +175,26 @@ def _is_scalar(value: Any) -> bool:
     ) or (type(value).__module__.startswith("sympy") and getattr(value, "is_number", False))
 
 
+def _plain_float_box(value: Any, n: int) -> bool:
+    """Whether ``value`` is ``n`` pairs of Python ints or floats, finite and increasing:
+    a valid box that needs none of the checks below."""
+    if type(value) not in (list, tuple) or len(value) != n:
+        return False
+    for row in value:
+        if type(row) not in (list, tuple) or len(row) != 2:
+            return False
+        lo, hi = row
+        if not (_plain_number(lo) and _plain_number(hi) and lo < hi):
+            return False
+    return True
+
+
+def _plain_number(v: Any) -> bool:
+    # Floats that are finite, and ints that a float holds exactly.
+    return (type(v) is float and -math.inf < v < math.inf) or (
+        type(v) is int and -(2**53) <= v <= 2**53)
+
+
 def box(value: Any, n: int, exact: bool = False, *, name: str = "box") -> np.ndarray:
     """Check a box and return it as an ``(n, 2)`` array of its lows and highs.
 
@@ -199,6 +220,8 @@ def box(value: Any, n: int, exact: bool = False, *, name: str = "box") -> np.nda
     TypeError
         A bound that is a boolean or not a number.
     """
+    if not exact and _plain_float_box(value, n):
+        return np.array(value, dtype=float)  # the common case, checked without a loop
     if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
         raise ValueError(
             f"{name} must be a sequence of (low, high) pairs, one per input, got {value!r}"

@@ -38,14 +38,67 @@ class Polygons:
         self.used = 4
         self.start = np.array([0], dtype=np.intp)
         self.size = np.array([4], dtype=np.intp)
-        self.lo = box[:, 0][None, :].copy()
-        self.hi = box[:, 1][None, :].copy()
+        self._box: tuple[np.ndarray, np.ndarray] | None = (
+            box[:, 0][None, :].copy(), box[:, 1][None, :].copy())
+        # Vertices stored polygon after polygon, with none unused between them.
+        self.compact = True
+
+    @classmethod
+    def from_cells(cls, X: np.ndarray, lab: np.ndarray, start: np.ndarray,
+                   size: np.ndarray) -> Polygons:
+        """Float polygons stored one after another: polygon ``p`` is
+        ``X[start[p] : start[p] + size[p]]``, counter-clockwise, with its edge labels."""
+        new = cls.__new__(cls)
+        new.exact = False
+        new.X = np.ascontiguousarray(X)
+        new.lab = lab.astype(np.intp, copy=False)
+        new.used = len(X)
+        new.start = start.astype(np.intp, copy=False)
+        new.size = size.astype(np.intp, copy=False)
+        new.compact = True
+        new._box = None  # bounding boxes, made when a split first needs them
+        return new
 
     @property
     def count(self) -> int:
         return len(self.start)
 
+    @property
+    def lo(self) -> np.ndarray:
+        """Each polygon's lower corner of its bounding box."""
+        return self._bounds()[0]
+
+    @lo.setter
+    def lo(self, value: np.ndarray) -> None:
+        self._box = (value, self._bounds()[1])
+
+    @property
+    def hi(self) -> np.ndarray:
+        """Each polygon's upper corner of its bounding box."""
+        return self._bounds()[1]
+
+    @hi.setter
+    def hi(self, value: np.ndarray) -> None:
+        self._box = (self._bounds()[0], value)
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._box is None:
+            X = self.X[:self.used] if self.compact else self.X[ranges(self.start, self.size)]
+            first = self.size.cumsum() - self.size
+            self._box = (np.minimum.reduceat(X, first, axis=0),
+                         np.maximum.reduceat(X, first, axis=0))
+        return self._box
+
+    def polygon_major(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """All vertices polygon after polygon: ``(X, lab, first, size)`` with polygon
+        ``p``'s vertices at ``first[p] : first[p] + size[p]``."""
+        if self.compact:
+            return self.X[:self.used], self.lab[:self.used], self.start, self.size
+        vid = ranges(self.start, self.size)
+        return self.X[vid], self.lab[vid], self.size.cumsum() - self.size, self.size
+
     def _append(self, X: np.ndarray, lab: np.ndarray) -> int:
+        self.compact = False  # the cut polygons' old vertices stay behind, unused
         at = self.used
         need = at + len(X)
         if need > len(self.X):
