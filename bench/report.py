@@ -22,11 +22,14 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def parse_args(
     argv: list[str] | None, description: str, *, quick: str, repeat_default: int,
-    repeat_help: str, out: str,
+    repeat_help: str, out: str, extra: list[tuple[str, str]] = (),
 ) -> argparse.Namespace:
-    """``--quick``, ``--repeat N`` (at least 1) and ``--out FILE`` (in bench/results)."""
+    """``--quick``, ``--repeat N`` (at least 1), ``--out FILE`` (in bench/results) and the
+    ``extra`` on/off flags, each ``(flag, help)``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help=quick)
+    for flag, text in extra:
+        parser.add_argument(flag, action="store_true", help=text)
     parser.add_argument("--repeat", type=int, default=repeat_default, metavar="N",
                         help=repeat_help)
     parser.add_argument("--out", type=Path, default=RESULTS / out,
