@@ -25,7 +25,7 @@ import numpy as np
 
 from .rational import is_exact, to_fraction
 
-__all__ = ["check_precision", "linear", "number", "symbol_names"]
+__all__ = ["bounded", "check_precision", "linear", "number", "symbol_names"]
 
 
 def check_precision(precision: Any) -> int:
@@ -181,3 +181,21 @@ def linear(
         else:
             text += f" - {body}" if neg else f" + {body}"
     return text
+
+
+def bounded(middle: str, low: str | None, high: str | None, *, plain: bool = False) -> str:
+    r"""``low <= middle <= high`` in LaTeX (``\le``) or plain text, or the one side given.
+
+    Examples
+    --------
+    >>> bounded("x_{1}", "-1", "1"), bounded("x1", None, "2", plain=True)
+    ('-1 \\le x_{1} \\le 1', 'x1 <= 2')
+    >>> bounded("z", "0", None)
+    'z \\ge 0'
+    """
+    le, ge = ("<=", ">=") if plain else ("\\le", "\\ge")
+    if low is not None and high is not None:
+        return f"{low} {le} {middle} {le} {high}"
+    if low is not None:
+        return f"{middle} {ge} {low}"
+    return f"{middle} {le} {high}"

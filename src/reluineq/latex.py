@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import validate
-from .formatting import check_precision, linear, number, symbol_names
+from .formatting import bounded, check_precision, linear, number, symbol_names
 from .network import Network
 
 if TYPE_CHECKING:
@@ -85,16 +85,10 @@ def inequality_lines(
         else:
             bounds.setdefault(a, {})[rel] = b
     if box:
-        le = _rel("<=", plain)
         for axis, sides in bounds.items():
             lo = number(sides[">="], precision, plain=plain) if ">=" in sides else None
             hi = number(sides["<="], precision, plain=plain) if "<=" in sides else None
-            if lo is not None and hi is not None:
-                lines.append(f"{lo} {le} {names[axis]} {le} {hi}")
-            elif lo is not None:
-                lines.append(f"{names[axis]} {_rel('>=', plain)} {lo}")
-            else:
-                lines.append(f"{names[axis]} {le} {hi}")
+            lines.append(bounded(names[axis], lo, hi, plain=plain))
     return lines
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import validate
 from .activations import lookup
-from .formatting import check_precision, linear, number
+from .formatting import bounded, check_precision, linear, number
 from .network import Network
 
 __all__ = [
@@ -225,14 +225,11 @@ class MILP:
                  for v in self.variables if v.kind == "input"]
         for named, lo, hi, _ in self.constraints():
             expr = linear(list(named.values()), 0, list(named), precision, plain=True, times=" ")
-            if lo is not None and hi is not None and lo == hi:
+            if lo is not None and lo == hi:
                 lines.append(f"{expr} = {num(lo)}")
-            elif lo is not None and hi is not None:
-                lines.append(f"{num(lo)} <= {expr} <= {num(hi)}")
-            elif lo is not None:
-                lines.append(f"{expr} >= {num(lo)}")
             else:
-                lines.append(f"{expr} <= {num(hi)}")
+                lines.append(bounded(expr, None if lo is None else num(lo),
+                                     None if hi is None else num(hi), plain=True))
         binaries = [v.name for v in self.variables if v.kind == "binary"]
         if binaries:
             lines.append(f"{', '.join(binaries)} in {{0, 1}}")

@@ -112,7 +112,24 @@ class Enumeration:
         return {s.layer: s.first for s in self.switch_layers}
 
 
-class Region:
+class _OfEnumeration:
+    """What a region and a partition both read from their enumeration."""
+
+    __slots__ = ()
+    _e: Enumeration
+
+    @property
+    def network(self) -> Network:
+        """The network the regions were enumerated for."""
+        return self._e.net
+
+    @property
+    def box(self) -> np.ndarray:
+        """The ``(n, 2)`` box they were enumerated in, of ``Fraction`` in an exact network."""
+        return self._e.box
+
+
+class Region(_OfEnumeration):
     """One linear region: an activation pattern, its polytope and its affine map.
 
     Attributes
@@ -144,16 +161,6 @@ class Region:
         self._e = enum
         self._i = index
         self._sys: tuple[np.ndarray, np.ndarray, tuple] | None = None
-
-    @property
-    def network(self) -> Network:
-        """The network whose region this is."""
-        return self._e.net
-
-    @property
-    def box(self) -> np.ndarray:
-        """The ``(n, 2)`` box the regions were enumerated in."""
-        return self._e.box
 
     @property
     def pattern(self) -> tuple[int, ...]:
@@ -248,7 +255,7 @@ class Region:
         return f"Region(pattern={bits or '()'}, {len(self.A)} inequalities)"
 
 
-class Partition(Sequence[Region]):
+class Partition(_OfEnumeration, Sequence[Region]):
     """The linear regions of a network in a box, as :func:`reluineq.regions` returns them.
 
     A sequence of :class:`Region` (``len``, indexing, iteration, slicing) that also knows
@@ -292,16 +299,6 @@ class Partition(Sequence[Region]):
                     "the regions of one partition are expected"
                 )
         return cls(enum, regions)
-
-    @property
-    def network(self) -> Network:
-        """The network whose regions these are."""
-        return self._e.net
-
-    @property
-    def box(self) -> np.ndarray:
-        """The ``(n, 2)`` box, of ``Fraction`` in an exact network."""
-        return self._e.box
 
     @property
     def complete(self) -> bool:
