@@ -91,18 +91,18 @@ class Activation:
     milp: Callable[[Any, Any, Any, Any], list[MilpRow]] | None = None
     milp_tex: Callable[..., list[str]] | None = None
 
-    @property
+    @functools.cached_property
     def piecewise_linear(self) -> bool:
         """Whether the activation is linear on each side of 0 (so a network of such
         layers has linear regions)."""
         return self.slopes is not None
 
-    @property
+    @functools.cached_property
     def identity(self) -> bool:
         """Whether it is the identity: the layer's output is its pre-activation."""
         return self.slopes == (1, 1)
 
-    @property
+    @functools.cached_property
     def switches(self) -> bool:
         """Whether each unit has two linear pieces, and so one bit of a pattern."""
         return self.slopes is not None and self.slopes[0] != self.slopes[1]
