@@ -553,7 +553,10 @@ def test_aligned_equations_gathered_and_linear_program():
                                     r"\text{subject to} \quad & u \le 1 \\",
                                     r"& -u \le 1 \\",
                                     r"& v \le \frac{1}{2}"]
+    assert aligned_equations([("g", "a"), (None, "- b"), ("h", "c")]) == (
+        "\\begin{aligned}\ng &= a \\\\\n&\\quad - b \\\\\nh &= c\n\\end{aligned}")
     for call in (lambda: aligned_equations([]), lambda: aligned_equations(["ab"]),
+                 lambda: aligned_equations([(None, "+ b")]),
                  lambda: gathered([]), lambda: gathered(["a"], gap="4 pt; \\evil"),
                  lambda: linear_program([1], 0, [[1, 2]], [1]),
                  lambda: linear_program([1], 0, [[1]], [1], sense="maximise")):
@@ -584,7 +587,7 @@ def test_katex_parses_every_display_helper():
         signed_sum([1, -1, 2, 1, -3], ["a", "b", "c", "d", "e"], per_line=2, lhs="g"),
         one_hidden_layer(net, symbols=["x"], name="f(x)", per_line=2),
         intervals_1d(net, regions(net, [(-4, 4)]), name="f(x)"),
-        aligned_equations([("y", "2 x"), ("z", "1")]),
+        aligned_equations([("y", "2 x"), ("z", "1"), (None, "- w")]),
         gathered(["a", "b"], gap="4pt"),
         linear_program([1, 1], 2, [[1, 0], [0, 1]], [1, 1]),
         wrap_rows("\\begin{aligned}\nh &\\ge 0, \\quad h \\ge z, \\quad a \\in \\{0, 1\\}\n"

@@ -761,8 +761,11 @@ def intervals_1d(
     return f"{name} = \\begin{{cases}}\n" + " \\\\\n".join(lines) + "\n\\end{cases}"
 
 
-def aligned_equations(rows: Sequence[tuple[str, str]], relation: str = "=") -> str:
+def aligned_equations(rows: Sequence[tuple[str | None, str]], relation: str = "=") -> str:
     r"""Equations ``lhs = rhs``, one per line, aligned at the relation sign.
+
+    A row whose ``lhs`` is ``None`` continues the previous right-hand side on a new line,
+    indented with ``\quad``; its text starts with its own sign (``"+ c"``, ``"- c"``).
 
     Examples
     --------
@@ -771,6 +774,11 @@ def aligned_equations(rows: Sequence[tuple[str, str]], relation: str = "=") -> s
     y &= 2 x - 1 \\
     z &= x
     \end{aligned}
+    >>> print(aligned_equations([("f", "a + b"), (None, "- c")]))
+    \begin{aligned}
+    f &= a + b \\
+    &\quad - c
+    \end{aligned}
     """
     if len(rows) == 0:
         raise ValueError("no equations given")
@@ -778,7 +786,12 @@ def aligned_equations(rows: Sequence[tuple[str, str]], relation: str = "=") -> s
     for row in rows:
         if isinstance(row, str) or len(row) != 2:
             raise ValueError(f"each row must be a (lhs, rhs) pair, got {row!r}")
-        lines.append(f"{row[0]} &{relation} {row[1]}")
+        if row[0] is None:
+            if not lines:
+                raise ValueError("the first row needs a left-hand side")
+            lines.append(f"&\\quad {row[1]}")
+        else:
+            lines.append(f"{row[0]} &{relation} {row[1]}")
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
