@@ -541,6 +541,11 @@ def test_intervals_1d_rounds_float_ends_and_rejects_bad_input():
         intervals_1d(two_d, regions(two_d, SQUARE))
     with pytest.raises(ValueError, match="no regions"):
         intervals_1d(net, [])
+    two_out = Network([[[1]], [[1], [2]]], [[0], [0, 1]], ["relu", "identity"])
+    two_rs = regions(two_out, [(-1, 1)])
+    assert intervals_1d(two_out, two_rs, output=1).startswith("y_{2} = ")
+    with pytest.raises(ValueError, match="choose one of the 2 outputs"):
+        intervals_1d(two_out, two_rs)
 
 
 def test_aligned_equations_gathered_and_linear_program():

@@ -735,14 +735,15 @@ def intervals_1d(
         raise ValueError(f"intervals need a network with one input, got {net.n_inputs}")
     if len(regions) == 0:
         raise ValueError("no regions given: enumerate them with reluineq.regions(net, box)")
-    if output is None:
-        if net.n_outputs != 1:
-            raise ValueError(f"the network has {net.n_outputs} outputs: choose one with output=")
-        output = 0
-    if not isinstance(output, numbers.Integral) or not 0 <= output < net.n_outputs:
-        raise ValueError(f"output must be in 0..{net.n_outputs - 1}, got {output!r}")
-    if name is None:
-        name = "y" if net.n_outputs == 1 else f"y_{{{output + 1}}}"
+    single = net.n_outputs == 1
+    k = 0 if output is None and single else output
+    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or not 0 <= k < net.n_outputs:
+        raise ValueError(
+            f"choose one of the {net.n_outputs} outputs with output=0..{net.n_outputs - 1}, "
+            f"got {output!r}"
+        )
+    output = int(k)
+    name = name if name is not None else ("y" if single else f"y_{{{output + 1}}}")
     pieces = []
     for r in regions:
         ends = np.asarray(r.vertices)[:, 0]
