@@ -49,6 +49,7 @@ extensions = [
     "sphinxext.opengraph",
     "postmeta",  # docs/_ext/postmeta.py: post header, TLDR, "Cite this page", .ipynb download
     "pagenumbers",  # docs/_ext/pagenumbers.py: figures numbered from 1 on every page
+    "series",  # docs/_ext/series.py: ablog's post order follows the sidebar's reading order
 ]
 
 root_doc = "index"

@@ -407,3 +407,199 @@ def test_katex_check_rejects_broken_latex():
     # The harness must be able to fail: unbalanced braces, a bad environment end.
     errors = katex_errors([r"\frac{1}{2", r"\begin{cases} x \end{aligned}", r"x_{1} \ge 0"])
     assert [e.split(":")[0] for e in errors] == ["0", "1"]
+
+
+# -- display helpers for the articles (relu_term ... wrap_rows) -----------------------------
+from reluineq.latex import (  # noqa: E402
+    aligned_equations,
+    gathered,
+    intervals_1d,
+    linear_program,
+    one_hidden_layer,
+    relu_term,
+    signed_sum,
+    wrap_rows,
+)
+
+
+def hinge_net() -> Network:
+    # relu(x + 1) - 2 relu(2x - 2) + relu(3 - x)
+    return Network([[[1], [2], [-1]], [[1, -2, 1]]], [[1, -2, 3], [0]], ["relu", "identity"])
+
+
+def test_relu_term_writes_the_affine_form_inside_max():
+    assert relu_term([1], -2, symbols=["x"]) == r"\max(0,\ x - 2)"
+    assert relu_term([-1, 0], 0) == r"\max(0,\ -x_{1})"
+    assert relu_term([0.5], Fraction(-1, 3), symbols=["t"]) == r"\max(0,\ 0.5 t - \frac{1}{3})"
+
+
+def test_signed_sum_subtracts_negative_terms_and_drops_zero_ones():
+    assert signed_sum([1, -2, 1], ["A", "B", "C"]) == "A - 2 B + C"
+    assert signed_sum([-1, 1], ["A", "B"]) == "-A + B"
+    assert signed_sum([0, Fraction(-1, 2)], ["A", "B"], constant=-3) == r"-\frac{1}{2} B - 3"
+    assert signed_sum([0, 0], ["A", "B"]) == "0"
+    assert signed_sum([2.5, -1.0], ["A", "B"], constant=0.25, lhs="f") == "f = 2.5 A - B + 0.25"
+    # a term that itself holds a minus sign is not mistaken for a subtraction
+    assert signed_sum([1, 1], ["(x - 1)", "-y"]) == "(x - 1) + -y"
+
+
+def test_signed_sum_breaks_long_sums_into_aligned_lines():
+    text = signed_sum([1, -1, 2, 1, -3], ["a", "b", "c", "d", "e"], constant=1, per_line=2,
+                      lhs="g(x)")
+    assert text == (
+        "\\begin{aligned}\n"
+        "g(x) &= a - b \\\\\n"
+        "&\\quad + 2 c + d \\\\\n"
+        "&\\quad - 3 e + 1\n"
+        "\\end{aligned}"
+    )
+    # short enough: one line, no environment
+    assert signed_sum([1, 1], ["a", "b"], per_line=2) == "a + b"
+    # the first term of the first line keeps its own sign
+    assert signed_sum([-1, 1, 1], ["a", "b", "c"], per_line=1).splitlines()[1] == "&= -a \\\\"
+
+
+@pytest.mark.parametrize("bad", [
+    dict(coefficients=[1, 2], terms=["a"]),
+    dict(coefficients=[1], terms="a"),
+    dict(coefficients=[1], terms=["a"], per_line=0),
+    dict(coefficients=[1], terms=["a"], per_line=True),
+])
+def test_signed_sum_rejects_bad_input(bad):
+    with pytest.raises(ValueError):
+        signed_sum(**bad)
+
+
+def test_one_hidden_layer_writes_the_sum_of_hinges_from_the_weights():
+    assert one_hidden_layer(hinge_net(), symbols=["x"], name="f(x)") == (
+        r"f(x) = \max(0,\ x + 1) - 2 \max(0,\ 2 x - 2) + \max(0,\ -x + 3)")
+    # a unit with output weight 0 is left out, an output bias is written last
+    net = Network([[[1, 0], [0, 1]], [[0, Fraction(1, 2)]]], [[0, -1], [-2]],
+                  ["relu", "identity"])
+    assert one_hidden_layer(net) == r"\frac{1}{2} \max(0,\ x_{2} - 1) - 2"
+    broken = one_hidden_layer(hinge_net(), symbols=["x"], name="f(x)", per_line=2)
+    assert broken.splitlines()[1:3] == [r"f(x) &= \max(0,\ x + 1) - 2 \max(0,\ 2 x - 2) \\",
+                                        r"&\quad + \max(0,\ -x + 3)"]
+
+
+def test_one_hidden_layer_matches_the_forward_pass():
+    # Read the formula back term by term: each "v max(0, w x + b)" is evaluated and summed.
+    net = Network.random([1, 6, 1], seed=4)
+    text = one_hidden_layer(net, symbols=["x"], precision=17)
+    num = r"[0-9.e-]"
+    pattern = re.compile(rf"([+-]?)\s*({num}*)\s*\\max\(0,\\ (-?{num}*)\s*x\s*([+-])\s*"
+                         rf"({num}+)\)")
+    terms = pattern.findall(text)
+    assert len(terms) == 6
+    xs = np.linspace(-2, 2, 41)
+    total = np.zeros_like(xs)
+    for sign, v, w, bsign, b in terms:
+        v = float(v or 1) * (-1 if sign == "-" else 1)
+        w = float(w if w not in ("", "-") else w + "1")
+        b = float(b) * (-1 if bsign == "-" else 1)
+        total += v * np.maximum(0, w * xs + b)
+    tail = text.rsplit(")", 1)[1].replace(" ", "")
+    total += float(tail) if tail else 0.0
+    assert np.allclose(total, net.forward(xs[:, None])[:, 0], atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [
+    Network([[[1]], [[1]], [[1]]], [[0], [0], [0]], ["relu", "relu", "identity"]),
+    Network([[[1]], [[1]]], [[0], [0]], ["sigmoid", "identity"]),
+])
+def test_one_hidden_layer_rejects_other_architectures(bad):
+    with pytest.raises(ValueError, match="one ReLU layer"):
+        one_hidden_layer(bad)
+
+
+def test_intervals_1d_writes_pieces_left_to_right_as_intervals():
+    net = hinge_net()
+    rs = regions(net, [(-4, 4)])
+    text = intervals_1d(rs[::-1], name="f(x)")  # order of the input does not matter
+    assert text == (
+        "f(x) = \\begin{cases}\n"
+        "-x + 3 & \\text{if } -4 \\le x \\le -1 \\\\\n"
+        "4 & \\text{if } -1 \\le x \\le 1 \\\\\n"
+        "-4 x + 8 & \\text{if } 1 \\le x \\le 3 \\\\\n"
+        "-3 x + 5 & \\text{if } 3 \\le x \\le 4\n"
+        "\\end{cases}"
+    )
+    # each line's map is the forward pass at both ends of its interval
+    for line in text.splitlines()[1:-1]:
+        value, ends = line.removesuffix(r" \\").split(r" & \text{if } ")
+        lo, hi = (Fraction(v) for v in ends.split(r" \le x \le "))
+        slope, sign, const = re.fullmatch(r"(?:(-?\d*) ?x )?([+-] )?(\d+)", value).groups()
+        slope = 0 if slope is None else int(slope + "1") if slope in ("", "-") else int(slope)
+        const = -int(const) if sign == "- " else int(const)
+        for end in (lo, hi):
+            assert net.forward_exact([end])[0] == slope * end + const, line
+
+
+def test_intervals_1d_rounds_float_ends_and_rejects_bad_input():
+    net = Network([[[1.0]], [[2.0]]], [[-0.5], [0.0]], ["relu", "identity"])
+    text = intervals_1d(regions(net, [(0.0, 1.0)]), symbol="t")
+    assert r"0 & \text{if } 0 \le t \le 0.5" in text
+    assert r"2 t - 1 & \text{if } 0.5 \le t \le 1" in text
+    two_d = two_unit_net()
+    with pytest.raises(ValueError, match="one input"):
+        intervals_1d(regions(two_d, SQUARE))
+    with pytest.raises(ValueError, match="no regions"):
+        intervals_1d([])
+    two_out = Network([[[1]], [[1], [2]]], [[0], [0, 1]], ["relu", "identity"])
+    two_rs = regions(two_out, [(-1, 1)])
+    assert intervals_1d(two_rs, output=1).startswith("y_{2} = ")
+    with pytest.raises(ValueError, match="the network has 2 outputs: choose one"):
+        intervals_1d(two_rs)
+
+
+def test_aligned_equations_gathered_and_linear_program():
+    assert aligned_equations([("a", "1"), ("b", "x")], relation=r"\le") == (
+        "\\begin{aligned}\na &\\le 1 \\\\\nb &\\le x\n\\end{aligned}")
+    assert gathered(["p", "q"]) == "\\begin{gathered}\np \\\\\nq\n\\end{gathered}"
+    lp = linear_program([-1, 2], 0, [[1, 0], [-1, 0], [0, 1]], [1, 1, Fraction(1, 2)],
+                        symbols=["u", "v"], sense="min")
+    assert lp.splitlines()[1:5] == [r"\min_{x} \quad & -u + 2 v \\",
+                                    r"\text{subject to} \quad & u \le 1 \\",
+                                    r"& -u \le 1 \\",
+                                    r"& v \le \frac{1}{2}"]
+    assert aligned_equations([("g", "a"), (None, "- b"), ("h", "c")]) == (
+        "\\begin{aligned}\ng &= a \\\\\n&\\quad - b \\\\\nh &= c\n\\end{aligned}")
+    for call in (lambda: aligned_equations([]), lambda: aligned_equations(["ab"]),
+                 lambda: aligned_equations([(None, "+ b")]),
+                 lambda: gathered([]), lambda: gathered(["a"], gap="4 pt; \\evil"),
+                 lambda: linear_program([1], 0, [[1, 2]], [1]),
+                 lambda: linear_program([1], 0, [[1]], [1], sense="maximise")):
+        with pytest.raises(ValueError):
+            call()
+
+
+def test_wrap_rows_breaks_only_long_rows():
+    tex = ("\\begin{aligned}\n"
+           "h &\\ge 0, \\quad h \\ge z, \\quad h \\le U a, \\quad a \\in \\{0, 1\\} \\\\\n"
+           "y &= h\n"
+           "\\end{aligned}")
+    assert wrap_rows(tex) == (
+        "\\begin{aligned}\n"
+        "h &\\ge 0, \\quad h \\ge z, \\\\\n"
+        "&\\qquad h \\le U a, \\quad a \\in \\{0, 1\\} \\\\\n"
+        "y &= h\n"
+        "\\end{aligned}")
+    assert wrap_rows(tex, keep=4) == tex
+    with pytest.raises(ValueError, match="aligned"):
+        wrap_rows("x = 1")
+
+
+def test_katex_parses_every_display_helper():
+    net = hinge_net()
+    strings = [
+        relu_term([1, -1], Fraction(1, 2)),
+        signed_sum([1, -1, 2, 1, -3], ["a", "b", "c", "d", "e"], per_line=2, lhs="g"),
+        one_hidden_layer(net, symbols=["x"], name="f(x)", per_line=2),
+        intervals_1d(regions(net, [(-4, 4)]), name="f(x)"),
+        aligned_equations([("y", "2 x"), ("z", "1"), (None, "- w")]),
+        gathered(["a", "b"], gap="4pt"),
+        linear_program([1, 1], 2, [[1, 0], [0, 1]], [1, 1]),
+        wrap_rows("\\begin{aligned}\nh &\\ge 0, \\quad h \\ge z, \\quad a \\in \\{0, 1\\}\n"
+                  "\\end{aligned}"),
+    ]
+    assert katex_errors(strings) == []
