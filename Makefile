@@ -63,6 +63,7 @@ serve: $(STAMP) $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/explorer.py
 
 clean:
 	rm -rf _build docs/_ext/__pycache__
