@@ -104,13 +104,15 @@ class Chromium:
                 raise RuntimeError("Chromium did not open its DevTools port")
             time.sleep(0.05)
         port, path = port_file.read_text().splitlines()[:2]
-        self.ws = websockets_sync.connect(f"ws://127.0.0.1:{port}{path}", max_size=None)
+        self.stack = contextlib.ExitStack()
+        self.ws = self.stack.enter_context(
+            websockets_sync.connect(f"ws://127.0.0.1:{port}{path}", max_size=None))
         self.counter = 0
         self.events: list[dict] = []
 
     def close(self) -> None:
-        if getattr(self, "ws", None) is not None:
-            self.ws.close()
+        if getattr(self, "stack", None) is not None:
+            self.stack.close()
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -245,12 +247,24 @@ class Tab:
                 "windowsVirtualKeyCode": key_code, "nativeVirtualKeyCode": key_code,
             })
 
-    def screenshot(self, path: Path) -> None:
-        """The whole page as a PNG: the viewport grows to the page's height for the shot."""
+    def screenshot(self, path: Path, selector: str | None = None) -> None:
+        """The whole page, or the element ``selector`` picks, as a PNG.
+
+        The viewport grows to the page's height for the shot (a canvas outside the
+        viewport would come out blank), then shrinks back.
+        """
         height = self.js("Math.ceil(document.documentElement.scrollHeight)")
         self.call("Emulation.setDeviceMetricsOverride", {**self.metrics, "height": height})
         self.js("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-        data = self.call("Page.captureScreenshot", {"format": "png"})
+        params: dict[str, Any] = {"format": "png"}
+        if selector:
+            box = self.js(f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+                          ".getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY,"
+                          " r.width, r.height]; })()")
+            pad = 8
+            params["clip"] = {"x": max(0, box[0] - pad), "y": max(0, box[1] - pad),
+                              "width": box[2] + 2 * pad, "height": box[3] + 2 * pad, "scale": 1}
+        data = self.call("Page.captureScreenshot", params)
         self.call("Emulation.setDeviceMetricsOverride", self.metrics)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data["data"]))

@@ -216,7 +216,9 @@ export class Explorer {
       "aria-keyshortcuts": "ArrowLeft ArrowRight Home End Escape",
     }, this.canvas, this.overlay);
     this.countEl = el("strong", { text: "…" });
-    this.countLine = el("p", { class: "rx-count", "aria-live": "polite" }, this.countEl, " linear regions");
+    this.countLine = el("p", { class: "rx-count" }, this.countEl, " linear regions");
+    // Announced once changes settle, not at every step of a drag or of training.
+    this.announcer = el("p", { class: "rx-visually-hidden", "aria-live": "polite" });
     const nav = el("div", { class: "rx-row" },
       el("button", { type: "button", text: "◀ Previous region", onclick: () => this.step(-1) }),
       el("button", { type: "button", text: "Next region ▶", onclick: () => this.step(1) }));
@@ -234,7 +236,7 @@ export class Explorer {
     const jsonDetails = el("details", { class: "rx-panel" }, el("summary", { text: "The network as JSON" }), this.jsonBox);
     jsonDetails.addEventListener("toggle", () => { if (jsonDetails.open) this.jsonBox.value = this.networkJson(); });
     this.jsonDetails = jsonDetails;
-    root.append(toolbar, main, this.status, this.editor, this.trainPanel, jsonDetails, this.probe);
+    root.append(toolbar, main, this.status, this.editor, this.trainPanel, jsonDetails, this.announcer, this.probe);
     if (this.options.train) this.buildTrainPanel();
     this.bindMap();
   }
@@ -251,7 +253,7 @@ export class Explorer {
     for (const v of SPEEDS) this.speedSelect.append(el("option", { value: String(v), text: String(v) }));
     this.speedSelect.value = String(this.speed);
     this.playButton = el("button", { type: "button", "aria-pressed": "false", text: "Play", onclick: () => this.setPlaying(!this.playing) });
-    this.lossOut = el("output", { text: "—" });
+    this.lossOut = el("output", { class: "rx-loss", text: "—" });
     this.stepsOut = el("output", { text: "0" });
     this.accuracyOut = el("span");
     this.lossSvg = svg("svg", { viewBox: "0 0 300 120", preserveAspectRatio: "none", role: "img", "aria-label": "Loss curve" });
@@ -261,7 +263,7 @@ export class Explorer {
     this.boundaryLegend = el("span", { class: "rx-cb" });
     this.legend = el("p", { class: "rx-legend" }, ...this.classLegend, this.boundaryLegend);
     this.trainPanel.append(
-      el("h3", { text: "Train the network" }),
+      el("p", { class: "rx-heading", text: "Train the network" }),
       el("div", { class: "rx-row" },
         el("label", { for: id.data, text: "Data" }), this.dataSelect,
         el("label", { for: id.width, text: "Hidden width" }), this.widthSelect,
@@ -419,7 +421,7 @@ export class Explorer {
       remove: el("button", { type: "button", text: "Remove unit", onclick: () => this.removeUnit(this.unit.layer, this.unit.unit) }),
     };
     this.editor.replaceChildren(
-      el("h3", { text: "Weights and biases" }),
+      el("p", { class: "rx-heading", text: "Weights and biases" }),
       el("div", { class: "rx-row" },
         el("span", { class: "rx-arch", text: arch }),
         el("button", { type: "button", text: "Add layer", disabled: hiddenCount >= LIMITS.hiddenLayers, onclick: () => this.addLayer() }),
@@ -502,6 +504,7 @@ export class Explorer {
 
   /** Recompute what changed and draw it: the work of one region-map update. */
   update() {
+    if (!this.net) return; // the page's network could not be read: the status line says why
     if (this.geometryDirty) this.recompute();
     if (this.slidersDirty) this.syncSliders();
     this.draw();
@@ -533,6 +536,10 @@ export class Explorer {
     this.root.dataset.regions = String(count);
     this.root.dataset.box = JSON.stringify(this.box);
     this.countEl.textContent = count.toLocaleString("en");
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      if (!this.playing) this.announcer.textContent = `${count} linear regions`;
+    }, 600);
     const widths = [2, ...this.net.layers.map((l) => l.nOut)].join("-");
     const [[x0, x1], [y0, y1]] = this.box;
     this.mapEl.setAttribute("aria-label", `${this.title}: the ${count} linear regions of a ${widths} network in the box from ${x0} to ${x1} by ${y0} to ${y1}. Arrow keys step through the regions.`);
@@ -784,6 +791,11 @@ export class Explorer {
       if (drag.j !== undefined) this.say(`Moved the line of layer 1, unit ${drag.j + 1}.`);
       drag = null;
     };
+    // A finger on a handle drags the line, not the page. CSS touch-action does not reach
+    // inside the SVG, so the touch that starts on a handle is kept from scrolling here.
+    map.addEventListener("touchstart", (event) => {
+      if (event.target.closest?.(".rx-handle")) event.preventDefault();
+    }, { passive: false });
     map.addEventListener("pointerup", end);
     map.addEventListener("pointercancel", () => { drag = null; });
     map.addEventListener("pointerleave", (event) => {
@@ -897,7 +909,9 @@ export class Explorer {
     const r = this.selected >= 0 ? this.selected : this.hover;
     const map = this.map;
     if (!map || r < 0 || r >= map.count) {
-      this.details.replaceChildren(el("p", { text: "Hover over or tap a region, or step through them, to read its activation pattern, its inequalities and the affine map the network computes on it." }));
+      this.details.replaceChildren(
+        el("p", { text: "Each colour is one activation pattern. Thick lines are where a first-layer unit switches; thin lines are deeper units, which can bend where they cross the lines of earlier layers." }),
+        el("p", { text: "Hover over or tap a region, or step through them, to read its activation pattern, its inequalities and the affine map the network computes on it." }));
       return;
     }
     this.readingOrder();
@@ -943,11 +957,11 @@ export class Explorer {
     const affine = el("ul", { class: "rx-system" }, ...outputs.map((o) => el("li", {}, math(o))));
     const rounding = exact ? null : el("p", { class: "rx-hint", text: "Coefficients rounded to three decimals." });
     this.details.replaceChildren(
-      el("h4", { text: `Region ${this.rank[r] + 1} of ${map.count}` }),
+      el("p", { class: "rx-heading", text: `Region ${this.rank[r] + 1} of ${map.count}` }),
       el("p", {}, "Pattern ", el("span", { class: "rx-pattern", text: groups.join(" · ") || "(no ReLU units)" }),
         " (1 = on, by layer)"),
-      el("h4", { text: `Its ${rows.length} inequalities` }), list,
-      el("h4", { text: "The network on it" }), affine, rounding);
+      el("p", { class: "rx-subheading", text: `Its ${rows.length} inequalities` }), list,
+      el("p", { class: "rx-subheading", text: "The network on it" }), affine, rounding);
     const katex = await loadKatex(this.katexUrl);
     for (const [node, m] of maths) {
       if (katex) katex.render(m.tex, node, { throwOnError: false, output: "htmlAndMathml" });
@@ -1019,7 +1033,6 @@ export class Explorer {
       this.playButton.textContent = this.playing ? "Pause" : "Play";
       this.playButton.setAttribute("aria-pressed", String(this.playing));
     }
-    this.countLine.setAttribute("aria-live", this.playing ? "off" : "polite");
     this.root.dataset.playing = String(this.playing);
     if (this.playing) this.schedule();
   }
