@@ -53,7 +53,7 @@ browser: html chromium
 # The explorer's JavaScript against the library: Python writes the networks and their regions.
 .PHONY: node-test
 node-test: $(STAMP)
-	$(BIN)/python tests/js/write_fixtures.py && node --test tests/js/
+	$(BIN)/python tests/js/write_fixtures.py && node --test --test-reporter=spec tests/js/
 
 test: lint unit node-test html docs-doctest browser
 

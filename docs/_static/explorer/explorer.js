@@ -100,34 +100,40 @@ export function rational(v) {
   return null;
 }
 
-/** A number as {tex, text}: exactly as a fraction for exact networks, else to 3 decimals. */
-function number(v, exact) {
+/**
+ * A number as {tex, text, rounded}: exactly, as a fraction, for exact networks; otherwise
+ * (or when no fraction with a denominator up to 1000 fits) to three decimals.
+ */
+export function number(v, exact) {
   if (exact) {
     const r = rational(v);
     if (r) {
       const [p, q] = r;
-      if (q === 1) return { tex: String(p), text: String(p).replace("-", "−") };
+      if (q === 1) return { tex: String(p), text: String(p).replace("-", "−"), rounded: false };
       const sign = p < 0 ? "-" : "";
-      return { tex: `${sign}\\tfrac{${Math.abs(p)}}{${q}}`, text: `${sign ? "−" : ""}${Math.abs(p)}/${q}` };
+      return { tex: `${sign}\\tfrac{${Math.abs(p)}}{${q}}`, text: `${sign ? "−" : ""}${Math.abs(p)}/${q}`, rounded: false };
     }
   }
   let s = Number(v.toFixed(3)).toString();
   if (s === "-0") s = "0";
-  return { tex: s, text: s.replace("-", "−") };
+  return { tex: s, text: s.replace("-", "−"), rounded: Number(s) !== v };
 }
 
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
 const subscript = (n) => String(n).split("").map((d) => SUB[d]).join("");
 
-/** `a1 x1 + a2 x2 + c` as {tex, text}, dropping zero terms (as shown). */
-function linear(coefs, c, exact) {
+/** `a1 x1 + a2 x2 + c` as {tex, text, rounded}, dropping terms that show as 0. */
+export function linear(coefs, c, exact) {
   const parts = [];
+  let rounded = false;
   coefs.forEach((a, i) => {
     const n = number(a, exact);
+    rounded ||= n.rounded;
     if (n.tex === "0") return;
     parts.push({ neg: n.tex.startsWith("-"), n, v: [`x_{${i + 1}}`, `x${subscript(i + 1)}`] });
   });
   const cn = number(c, exact);
+  rounded ||= cn.rounded;
   if (cn.tex !== "0" || parts.length === 0) parts.push({ neg: cn.tex.startsWith("-"), n: cn, v: null });
   let tex = "", text = "";
   parts.forEach((p, i) => {
@@ -142,7 +148,7 @@ function linear(coefs, c, exact) {
       text += (p.neg ? " − " : " + ") + term.text;
     }
   });
-  return { tex, text };
+  return { tex, text, rounded };
 }
 
 // FNV-1a over the pattern's bits: neighbouring regions (one bit apart) get unrelated colours.
@@ -922,6 +928,7 @@ export class Explorer {
     const exact = this.exact;
     // Each row: the math ({tex, text}) and why it holds.
     const rows = [];
+    let rounded = false;
     const bit = new Map(this.unitLayers().map(([l, u], k) => [`${l},${u}`, k]));
     for (const row of system) {
       if (row.label[0] === "unit") {
@@ -930,12 +937,14 @@ export class Explorer {
         // Rows are A x <= c; shown as the unit's pre-activation against 0.
         const sign = isOn ? -1 : 1;
         const expr = linear([sign * row.a[0], sign * row.a[1]], -sign * row.c, exact);
+        rounded ||= expr.rounded;
         const rel = isOn ? ["\\ge", "≥"] : ["\\le", "≤"];
         rows.push({ tex: `${expr.tex} ${rel[0]} 0`, text: `${expr.text} ${rel[1]} 0`,
           why: `layer ${layer + 1}, unit ${unit + 1} ${isOn ? "on" : "off"}` });
       } else {
         const [, axis, side] = row.label;
         const bound = number(side === "high" ? row.c : -row.c, exact);
+        rounded ||= bound.rounded;
         const rel = side === "high" ? ["\\le", "≤"] : ["\\ge", "≥"];
         rows.push({ tex: `x_{${axis + 1}} ${rel[0]} ${bound.tex}`, text: `x${subscript(axis + 1)} ${rel[1]} ${bound.text}`, why: "the box" });
       }
@@ -944,6 +953,7 @@ export class Explorer {
     for (let o = 0; o < nOut; o++) {
       const m = (r * nOut + o) * 3;
       const f = linear([maps[m], maps[m + 1]], maps[m + 2], exact);
+      rounded ||= f.rounded;
       const [name, plain] = nOut === 1 ? ["f(x)", "f(x)"] : [`f_{${o + 1}}(x)`, `f${subscript(o + 1)}(x)`];
       outputs.push({ tex: `${name} = ${f.tex}`, text: `${plain} = ${f.text}` });
     }
@@ -955,7 +965,7 @@ export class Explorer {
     const list = el("ul", { class: "rx-system" },
       ...rows.map((row) => el("li", {}, math(row), el("span", { class: "rx-why", text: row.why }))));
     const affine = el("ul", { class: "rx-system" }, ...outputs.map((o) => el("li", {}, math(o))));
-    const rounding = exact ? null : el("p", { class: "rx-hint", text: "Coefficients rounded to three decimals." });
+    const rounding = rounded ? el("p", { class: "rx-hint", text: "Numbers rounded to three decimals." }) : null;
     this.details.replaceChildren(
       el("p", { class: "rx-heading", text: `Region ${this.rank[r] + 1} of ${map.count}` }),
       el("p", {}, "Pattern ", el("span", { class: "rx-pattern", text: groups.join(" · ") || "(no ReLU units)" }),
