@@ -1,10 +1,10 @@
 """The in-page region explorer: its preset networks and the HTML an article embeds.
 
 The explorer itself is plain JavaScript under ``docs/_static/explorer/``: ``regions.js``
-enumerates the linear regions of a 2-input network exactly as :func:`reluineq.regions`
-does, ``train.js`` fits a network to a toy dataset, and ``explorer.js`` draws them and lets
-the reader move them. The Node tests in ``tests/js/`` check the engine against the library
-on the networks of :func:`fixture networks <PRESETS>` and many more.
+finds the linear regions of a 2-input network that :func:`reluineq.regions` finds, with the
+same conventions, ``train.js`` fits a network to a toy dataset, and ``explorer.js`` draws
+the regions and lets the reader move them. The Node tests in ``tests/js/`` check the engine
+against the library on :data:`PRESETS` and some seventy other networks.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { inequalities, regions } from "../../docs/_static/explorer/regions.js";
+import { TOL, inequalities, regions } from "../../docs/_static/explorer/regions.js";
 
 const FIXTURES = process.env.RELUINEQ_JS_FIXTURES
   ?? fileURLToPath(new URL("../../_build/js-fixtures/regions.json", import.meta.url));
@@ -20,7 +20,7 @@ if (!fs.existsSync(FIXTURES)) {
   throw new Error(`${FIXTURES} is missing: run \`make node-test\`, which writes it with `
     + "tests/js/write_fixtures.py before running these tests");
 }
-const CASES = JSON.parse(fs.readFileSync(FIXTURES, "utf8"));
+const { tol: LIBRARY_TOL, cases: CASES } = JSON.parse(fs.readFileSync(FIXTURES, "utf8"));
 
 /** Relative-and-absolute closeness, for floats the two sides computed in different orders. */
 function close(a, b, tol = 1e-9) {
@@ -50,6 +50,10 @@ function depth(poly, [px, py]) {
 }
 
 const key = (pattern) => pattern.join("");
+
+test("the engine's tolerance is the library's", () => {
+  assert.equal(TOL, LIBRARY_TOL);
+});
 
 test("the fixtures cover every kind of network the issue lists", () => {
   const names = CASES.map((c) => c.name).join("\n");

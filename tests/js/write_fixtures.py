@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from reluineq import Network, regions
+from reluineq import TOL, Network, regions
 from reluineq.explorer import PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,7 +173,8 @@ def main(argv: list[str]) -> int:
             "regions": [region_record(net, r) for r in found],
         })
     path = out / "regions.json"
-    path.write_text(json.dumps(cases, indent=None, separators=(",", ":")) + "\n")
+    data = {"tol": TOL, "cases": cases}
+    path.write_text(json.dumps(data, indent=None, separators=(",", ":")) + "\n")
     n_regions = sum(len(c["regions"]) for c in cases)
     print(f"wrote {len(cases)} networks and their {n_regions} regions to {path}")
     return 0

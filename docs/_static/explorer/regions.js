@@ -1,12 +1,12 @@
 // The exact linear regions of a 2-input ReLU network inside a box, in the browser.
 //
-// The same enumeration as `reluineq.regions` in 2-D (src/reluineq/regions.py): the box is
-// refined layer by layer; every polygon carries the affine map of the current layer's
-// pre-activations, and each ReLU unit's line splits the polygons it crosses. Conventions
-// are the library's: ReLU(0) counts as off, so a unit that is 0 on a whole polygon is off;
-// a vertex within TOL * |w| of a line lies on it, so a piece must reach farther than TOL
-// beyond a line to be a region; polygons stay counter-clockwise, and every edge remembers
-// the constraint (box face or unit) it lies on.
+// The regions `reluineq.regions` finds (src/reluineq/regions.py), by its unit-by-unit
+// polygon split: the box is refined layer by layer; every polygon carries the affine map of
+// the current layer's pre-activations, and each ReLU unit's line splits the polygons it
+// crosses. Conventions are the library's: ReLU(0) counts as off, so a unit that is 0 on a
+// whole polygon is off; a vertex within TOL * |w| of a line lies on it, so a piece must
+// reach farther than TOL beyond a line to be a region; polygons stay counter-clockwise, and
+// every edge remembers the constraint (box face or unit) it lies on.
 //
 // Everything lives in flat typed arrays that are reused from call to call, so the fixed
 // cost of a layer is a few loops, not allocations: the explorer recomputes the map on
