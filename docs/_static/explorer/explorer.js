@@ -34,7 +34,14 @@ const uid = (what) => `rx${++ids}-${what}`;
 /** Mount every explorer under `scope` that is not mounted yet. */
 export function mountAll(scope = document) {
   for (const root of scope.querySelectorAll(".reluineq-explorer")) {
-    if (!root.explorer) new Explorer(root);
+    if (root.explorer || root.dataset.error) continue;
+    try {
+      new Explorer(root);
+    } catch (error) {
+      // One broken explorer must not keep the others on the page from mounting.
+      root.dataset.error = error.message;
+      console.error("reluineq explorer:", error);
+    }
   }
 }
 
@@ -225,10 +232,13 @@ export class Explorer {
     this.countLine = el("p", { class: "rx-count" }, this.countEl, " linear regions");
     // Announced once changes settle, not at every step of a drag or of training.
     this.announcer = el("p", { class: "rx-visually-hidden", "aria-live": "polite" });
+    const arrow = (text) => el("span", { "aria-hidden": "true", text });
     const nav = el("div", { class: "rx-row" },
-      el("button", { type: "button", text: "◀ Previous region", onclick: () => this.step(-1) }),
-      el("button", { type: "button", text: "Next region ▶", onclick: () => this.step(1) }));
-    const hint = el("p", { class: "rx-hint", text: "Drag a dot to move a first-layer line, a ring to turn it. Hover over or tap a region, or focus the map and use the arrow keys, to read its inequalities." });
+      el("button", { type: "button", onclick: () => this.step(-1) }, arrow("◀ "), "Previous region"),
+      el("button", { type: "button", onclick: () => this.step(1) }, "Next region", arrow(" ▶")));
+    this.dragHint = el("span");
+    const hint = el("p", { class: "rx-hint" }, this.dragHint,
+      "Hover over or tap a region, or focus the map and use the arrow keys, to read its inequalities.");
     const figure = el("figure", { class: "rx-figure" }, this.mapEl, this.countLine, hint);
 
     this.details = el("div", { class: "rx-details", "aria-live": "polite" });
@@ -426,6 +436,10 @@ export class Explorer {
       add: el("button", { type: "button", text: "Add unit", onclick: () => this.addUnit(this.unit.layer) }),
       remove: el("button", { type: "button", text: "Remove unit", onclick: () => this.removeUnit(this.unit.layer, this.unit.unit) }),
     };
+    const first = net.layers[0];
+    this.dragHint.textContent = !first.relu ? ""
+      : first.nOut <= HANDLES_FOR_ALL ? "Drag a dot to move a first-layer line, a ring to turn it. "
+        : "Drag the dot to move the chosen first-layer unit's line, the ring to turn it (choose the unit below). ";
     this.editor.replaceChildren(
       el("p", { class: "rx-heading", text: "Weights and biases" }),
       el("div", { class: "rx-row" },
@@ -627,20 +641,37 @@ export class Explorer {
       ctx.fillStyle = this.palette[c];
       ctx.fill();
     }
-    // Edges on unit lines: deeper layers thin, the first layer thicker, the chosen unit in colour.
+    // Unit lines: deeper layers thin, the first layer thicker, the chosen unit in colour. A
+    // first-layer line crosses the whole box, so it is one segment; a deeper unit's edges
+    // are drawn from one side only (neighbours run a shared edge in opposite directions),
+    // which halves the rasterising.
     const layers = this.unitLayers();
     const chosen = this.unit;
     const paths = [new Path2D(), new Path2D(), new Path2D()];
+    const firstRelu = this.net.layers[0].relu;
     for (let r = 0; r < count; r++) {
       const s = start[r], n = size[r];
       for (let i = 0; i < n; i++) {
         const label = edges[s + i];
         if (label < 4) continue;
         const [layer, unit] = layers[label - 4];
+        if (layer === 0 && firstRelu) continue;
         const k = i + 1 < n ? i + 1 : 0;
-        const which = layer === chosen.layer && unit === chosen.unit ? 2 : layer === 0 ? 1 : 0;
-        paths[which].moveTo(X(x[s + i]), Y(y[s + i]));
-        paths[which].lineTo(X(x[s + k]), Y(y[s + k]));
+        const xi = x[s + i], yi = y[s + i], xk = x[s + k], yk = y[s + k];
+        if (xi > xk || (xi === xk && yi > yk)) continue;
+        const path = paths[layer === chosen.layer && unit === chosen.unit ? 2 : 0];
+        path.moveTo(X(xi), Y(yi));
+        path.lineTo(X(xk), Y(yk));
+      }
+    }
+    if (firstRelu) {
+      for (let j = 0; j < this.net.layers[0].nOut; j++) {
+        const line = this.firstLine(j);
+        if (!line) continue;
+        const [a, b] = [line.at(line.lo), line.at(line.hi)];
+        const path = paths[chosen.layer === 0 && chosen.unit === j ? 2 : 1];
+        path.moveTo(X(a[0]), Y(a[1]));
+        path.lineTo(X(b[0]), Y(b[1]));
       }
     }
     ctx.lineCap = "butt";
@@ -698,31 +729,43 @@ export class Explorer {
 
   // -- the first layer's handles -----------------------------------------------------------------
   /** Where unit j's line crosses the box: the handles' places, or null when it misses the box. */
-  lineHandles(j) {
+  /**
+   * First-layer unit j's line inside the box, `p + t d` for t in [lo, hi] with d a unit
+   * vector along it and p its point nearest the box's centre; null when it misses the box.
+   */
+  firstLine(j) {
     const l = this.net.layers[0];
     const wx = l.W[2 * j], wy = l.W[2 * j + 1], b = l.b[j];
     const norm = Math.hypot(wx, wy);
     if (!(norm > 0)) return null;
     const [[x0, x1], [y0, y1]] = this.box;
-    // The line is p + t (-wy, wx) / |w| with p its point nearest the box's centre.
     const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
     const off = (wx * cx + wy * cy + b) / (norm * norm);
-    const px = cx - off * wx, py = cy - off * wy;
-    const dx = -wy / norm, dy = wx / norm;
+    const p = [cx - off * wx, cy - off * wy], d = [-wy / norm, wx / norm];
     let lo = -Infinity, hi = Infinity;
-    for (const [p, d, a, z] of [[px, dx, x0, x1], [py, dy, y0, y1]]) {
-      if (Math.abs(d) < 1e-15) { if (p < a || p > z) return null; continue; }
-      const t0 = (a - p) / d, t1 = (z - p) / d;
+    for (const [pc, dc, a, z] of [[p[0], d[0], x0, x1], [p[1], d[1], y0, y1]]) {
+      if (Math.abs(dc) < 1e-15) { if (pc < a || pc > z) return null; continue; }
+      const t0 = (a - pc) / dc, t1 = (z - pc) / dc;
       lo = Math.max(lo, Math.min(t0, t1));
       hi = Math.min(hi, Math.max(t0, t1));
     }
     if (!(hi - lo > 1e-9)) return null;
+    const at = (t) => [p[0] + t * d[0], p[1] + t * d[1]];
+    return { at, lo, hi };
+  }
+
+  /** Where unit j's handles go: a dot on its line and a ring further along; null if none. */
+  lineHandles(j) {
+    const line = this.firstLine(j);
+    if (!line) return null;
+    const { at, lo, hi } = line;
+    const [[x0, x1], [y0, y1]] = this.box;
     // Spread the dots along their lines, so lines crossing at one point keep apart handles.
     const spread = 0.2 + 0.6 * ((0.5 + 0.618034 * j) % 1);
     const tm = lo + spread * (hi - lo);
     const reach = 0.3 * Math.min(x1 - x0, y1 - y0);
     const tr = tm + reach <= hi ? tm + reach : tm - reach >= lo ? tm - reach : (tm + hi) / 2;
-    return { move: [px + tm * dx, py + tm * dy], turn: [px + tr * dx, py + tr * dy] };
+    return { move: at(tm), turn: at(tr) };
   }
 
   drawHandles() {
