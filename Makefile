@@ -50,7 +50,12 @@ chromium:
 browser: html chromium
 	$(BIN)/python -m pytest tests/site -p no:cacheprovider
 
-test: lint unit html docs-doctest browser
+# The explorer's JavaScript against the library: Python writes the networks and their regions.
+.PHONY: node-test
+node-test: $(STAMP)
+	$(BIN)/python tests/js/write_fixtures.py && node --test --test-reporter=spec tests/js/
+
+test: lint unit node-test html docs-doctest browser
 
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch conf.py --watch src \
@@ -58,6 +63,7 @@ serve: $(STAMP) $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/explorer.py
 
 clean:
 	rm -rf _build docs/_ext/__pycache__
