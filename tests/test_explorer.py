@@ -119,7 +119,7 @@ def test_text_is_escaped_and_the_output_is_the_same_every_time() -> None:
 def test_without_javascript_a_sentence_gives_the_count() -> None:
     net, box = nested()
     page = explorer.html(net, box)
-    assert "this 2-3-2-1 network has 12 linear regions in the box [-3, 3] × [-3, 3]" in page
+    assert "this 2-3-2-1 network has 12 activation regions in the box [-3, 3] × [-3, 3]" in page
 
 
 @pytest.mark.parametrize(

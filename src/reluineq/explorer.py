@@ -1,7 +1,7 @@
 """The in-page region explorer: its preset networks and the HTML an article embeds.
 
 The explorer itself is plain JavaScript under ``docs/_static/explorer/``: ``regions.js``
-finds the linear regions of a 2-input network that :func:`reluineq.regions` finds, with the
+finds the activation regions of a 2-input network that :func:`reluineq.regions` finds, with the
 same conventions, ``train.js`` fits a network to a toy dataset, and ``explorer.js`` draws
 the regions and lets the reader move them. The Node tests in ``tests/js/`` check the engine
 against the library on :data:`PRESETS` and some seventy other networks.
@@ -10,12 +10,13 @@ against the library on :data:`PRESETS` and some seventy other networks.
 from __future__ import annotations
 
 import json
-import numbers
 from fractions import Fraction
 from html import escape
 from typing import Any
 
-from .network import Network, as_box, to_fraction
+from . import validate
+from .network import Network
+from .rational import is_exact, to_fraction
 from .regions import regions
 
 __all__ = ["MAX_REGIONS", "PRESETS", "html"]
@@ -72,35 +73,28 @@ _LOADER = (
 
 
 def _number(v: Any) -> Any:
-    """A weight or bound as JSON: exact numbers as strings ("3/4"), floats as floats."""
-    if isinstance(v, Fraction):
-        return str(v) if v.denominator != 1 else int(v)
-    if isinstance(v, numbers.Integral):
-        return int(v)
+    """A bound as JSON: exact numbers as integers or strings ("3/4"), floats as floats."""
+    if is_exact(v):
+        v = to_fraction(v)
+        return int(v) if v.denominator == 1 else str(v)
     return float(v)
 
 
 def _box_json(box: Any, net: Network) -> list[list[Any]]:
-    as_box(box, 2, net.exact)  # raises on a malformed box, naming the problem
-    return [[_number(to_fraction(v) if _is_exact(v) else float(v)) for v in pair] for pair in box]
-
-
-def _is_exact(v: Any) -> bool:
-    try:
-        to_fraction(v)
-    except TypeError:
-        return False
-    return True
+    validate.box(box, 2, net.exact)  # raises on a malformed box, naming the problem
+    return [[_number(v) for v in pair] for pair in box]
 
 
 def _check(net: Network, where: str) -> None:
-    if not isinstance(net, Network):
-        raise TypeError(f"{where}: expected a reluineq.Network, got {type(net).__name__}")
+    validate.network(net)
     if net.n_inputs != 2:
         raise ValueError(f"{where}: the explorer draws 2-input networks, this one has "
                          f"{net.n_inputs} inputs")
-    if "sigmoid" in net.activations:
-        raise ValueError(f"{where}: a sigmoid layer has no linear regions to draw")
+    # The in-browser engine knows the two slope pairs of relu and identity layers.
+    for k, lay in enumerate(net.layers):
+        if lay.act.slopes not in ((0, 1), (1, 1)):
+            raise ValueError(f"{where}: layer {k} is {lay.activation}; the explorer draws "
+                             "networks of relu and identity layers only")
 
 
 def html(
@@ -114,7 +108,7 @@ def html(
 ) -> str:
     """The region explorer for ``net`` in ``box``, as HTML for an article to display.
 
-    The widget draws every linear region of the network, coloured by activation pattern,
+    The widget draws every activation region of the network, coloured by activation pattern,
     shows a region's inequalities and affine map, and lets the reader drag the first
     layer's lines, move any weight or bias, add and remove units and layers, and train the
     network on toy data. Without JavaScript it is one sentence with the region count.
@@ -173,7 +167,7 @@ def html(
 
     (x0, x1), (y0, y1) = box_json
     fallback = (
-        f"Region explorer: this {'-'.join(map(str, net.widths))} network has {count} linear "
+        f"Region explorer: this {'-'.join(map(str, net.widths))} network has {count} activation "
         f"regions in the box [{x0}, {x1}] × [{y0}, {y1}]. Moving its lines needs JavaScript."
     )
     return (

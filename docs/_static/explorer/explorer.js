@@ -1,4 +1,4 @@
-// The region explorer: a 2-input ReLU network's exact linear regions, drawn and editable.
+// The region explorer: a 2-input ReLU network's exact activation regions, drawn and editable.
 //
 // `reluineq.explorer.html(net, box)` writes a `<div class="reluineq-explorer">` holding the
 // network (`data-network`, Network.to_dict() JSON), its box and presets, and a module
@@ -229,7 +229,7 @@ export class Explorer {
       "aria-keyshortcuts": "ArrowLeft ArrowRight Home End Escape",
     }, this.canvas, this.overlay);
     this.countEl = el("strong", { text: "…" });
-    this.countLine = el("p", { class: "rx-count" }, this.countEl, " linear regions");
+    this.countLine = el("p", { class: "rx-count" }, this.countEl, " activation regions");
     // Announced once changes settle, not at every step of a drag or of training.
     this.announcer = el("p", { class: "rx-visually-hidden", "aria-live": "polite" });
     const arrow = (text) => el("span", { "aria-hidden": "true", text });
@@ -558,11 +558,11 @@ export class Explorer {
     this.countEl.textContent = count.toLocaleString("en");
     clearTimeout(this.announceTimer);
     this.announceTimer = setTimeout(() => {
-      if (!this.playing) this.announcer.textContent = `${count} linear regions`;
+      if (!this.playing) this.announcer.textContent = `${count} activation regions`;
     }, 600);
     const widths = [2, ...this.net.layers.map((l) => l.nOut)].join("-");
     const [[x0, x1], [y0, y1]] = this.box;
-    this.mapEl.setAttribute("aria-label", `${this.title}: the ${count} linear regions of a ${widths} network in the box from ${x0} to ${x1} by ${y0} to ${y1}. Arrow keys step through the regions.`);
+    this.mapEl.setAttribute("aria-label", `${this.title}: the ${count} activation regions of a ${widths} network in the box from ${x0} to ${x1} by ${y0} to ${y1}. Arrow keys step through the regions.`);
     if (this.jsonDetails.open) this.jsonBox.value = this.root.dataset.network;
     this.detailsDirty = true;
   }
