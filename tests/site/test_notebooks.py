@@ -62,7 +62,8 @@ def reader_python(site, tmp_path_factory):
     venv = tmp_path_factory.mktemp("reader") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    local = f'{found["package"]} @ git+{ROOT.as_uri()}@{found["commit"]}'
+    # file://localhost/...: older pips reject a file URL with an empty host in a requirement.
+    local = f'{found["package"]} @ git+file://localhost{ROOT.as_posix()}@{found["commit"]}'
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "-c", str(ROOT / "constraints.txt"), local],
