@@ -75,7 +75,7 @@ nb_execution_timeout = 120
 nb_execution_allow_errors = False  # a cell tagged raises-exception may still raise
 nb_merge_streams = True
 # Anything a cell prints to stderr (a warning, a figure a phone cannot read) fails the build.
-nb_output_stderr = "show"
+nb_output_stderr = "warn"
 nb_kernel_rgx_aliases = {"python3?": "python3"}
 # Pages that are not notebooks (API, guide) carry no kernelspec and are never executed.
 

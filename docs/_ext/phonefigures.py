@@ -80,5 +80,18 @@ def _report(event: Any) -> None:
 
 
 def attach(fig: Any) -> None:
-    """matplotlib ``figure.hooks`` entry: check ``fig`` whenever it is drawn."""
+    """matplotlib ``figure.hooks`` entry: check ``fig`` whenever it is drawn.
+
+    >>> import contextlib, io
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(10, 2), dpi=50)
+    >>> attach(fig)
+    >>> _ = fig.text(0.1, 0.5, "tiny label", fontsize=8)
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     fig.canvas.draw()
+    >>> "below 9 px on a 390 px phone: 'tiny label'" in err.getvalue()
+    True
+    >>> plt.close(fig)
+    """
     fig.canvas.mpl_connect("draw_event", _report)

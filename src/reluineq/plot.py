@@ -246,7 +246,7 @@ def region_map(
     annotate: bool | Callable[[Region], str] = False,
     legend: bool = False,
     output: int = 0,
-    fontsize: float = 9,
+    fontsize: float = 11,
     alpha: float = 1.0,
 ) -> Axes:
     """Draw the linear regions of a 2-input network as coloured convex polygons.
@@ -785,7 +785,7 @@ def breakpoints_1d(
         # On a second x axis along the top, where no curve runs into them.
         top = ax.secondary_xaxis("top")
         top.set_xticks(inner_x, [f"${_num(v)}$" for v in ends[1:-1]])
-        top.tick_params(labelsize=9, colors="0.3")
+        top.tick_params(colors="0.3")
     if hinges:
         lays = net.layers
         if len(lays) != 2 or lays[0].activation != "relu" or lays[1].activation != "identity":
@@ -808,7 +808,7 @@ def breakpoints_1d(
         if float(c) != 0:
             ax.axhline(float(c), color="0.4", linestyle="-.", linewidth=1.2,
                        label=f"$c = {_num(c)}$")
-        ax.legend(fontsize=9, loc="best", framealpha=0.9)
+        ax.legend(loc="best", framealpha=0.9)
     ax.set_xlim(float(lo), float(hi))
     ax.set_xlabel("$x$")
     ax.set_ylabel("$f(x)$")
@@ -1051,7 +1051,8 @@ def activation_functions(
     names
         Activation names, each in :data:`~reluineq.ACTIVATIONS`.
     ax
-        A sequence of axes, one per name; a new row of panels when ``None``.
+        A sequence of axes, one per name; when ``None``, a new figure with the panels
+        stacked one above the other (side by side, they would be too small on a phone).
     weight, bias
         The neuron's :math:`w` and :math:`b`. A dotted line marks where
         :math:`w x + b = 0`, the point where ReLU bends and sigmoid crosses 1/2.
@@ -1079,9 +1080,9 @@ def activation_functions(
     if not names:
         raise ValueError("give at least one activation name")
     if ax is None:
-        fig, axes = plt.subplots(1, len(names), figsize=(3.0 * len(names), 2.8),
-                                 layout="constrained", squeeze=False)
-        axes = list(axes[0])
+        fig, axes = plt.subplots(len(names), 1, figsize=(5.0, 2.2 * len(names)),
+                                 layout="constrained", squeeze=False, sharex=True)
+        axes = list(axes[:, 0])
     else:
         axes = list(ax) if isinstance(ax, (Sequence, np.ndarray)) else [ax]
         if len(axes) != len(names):
@@ -1102,8 +1103,8 @@ def activation_functions(
             a.axvline(-bias / weight, color="0.4", linestyle=":", linewidth=1.2, zorder=0)
         a.plot(xs, _apply(name, z.copy()), color=LINE_COLORS[k % len(LINE_COLORS)],
                linewidth=2.2)
-        a.set_title(titles[name], fontsize=11)
+        a.set_title(titles[name])
         a.set_xlim(*xlim)
-        a.set_xlabel("$x$")
-    axes[0].set_ylabel("$y$")
+        a.set_ylabel("$y$")
+    axes[-1].set_xlabel("$x$")
     return fig
