@@ -54,6 +54,7 @@ extensions = [
     "postmeta",  # docs/_ext/postmeta.py: post header, TLDR, "Cite this page", .ipynb download
     "pagenumbers",  # docs/_ext/pagenumbers.py: figures numbered from 1 on every page
     "pagemarkup",  # docs/_ext/pagemarkup.py: valid markup, image files and sizes, landmarks
+    "reproducible",  # docs/_ext/reproducible.py: warm builds write what cold builds write
 ]
 
 root_doc = "index"

@@ -21,6 +21,8 @@ built pages, close to where each comes from:
 * **Valid, accessible markup.** myst-nb's show/hide summaries hold ``<p>`` (not allowed in
   ``<summary>``) and an ``aria-label`` that hides their visible text; the bibliography uses
   the deprecated ``doc-biblioentry`` role inside ``role="list"``.
+* **No build paths.** A traceback shown on purpose names files from the repository's root,
+  not by where the site happened to be built.
 * **Landmarks have names.** The theme's two ``<aside>`` landmarks (site navigation, the
   page's contents) are labelled, and its navigation captions get a heading level.
 * **No template sources among the pages.** The theme's ``*macros.html`` files in
@@ -96,6 +98,15 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if cleaned != text:
             new = nodes.raw(cleaned, cleaned, **raw.attributes)
             raw.replace_self(new)
+
+    # A traceback a cell shows on purpose names the library's files by their absolute path,
+    # which depends on where the site is built: name them from the repository's root.
+    root = str(Path(app.confdir).resolve()) + "/"
+    for block in list(doctree.findall(nodes.literal_block)):
+        if "traceback" in block["classes"] and root in block.astext():
+            text = block.astext().replace(root, "")
+            new = nodes.literal_block(text, text, **block.attributes)
+            block.replace_self(new)
 
     # The theme wraps tables and display math in a scrolling container and copies the ids
     # onto it: the same id twice on a page. Links point at the element itself.
