@@ -147,8 +147,8 @@ import sympy as sp
 doctest_test_doctest_blocks = ""  # only explicit {doctest} blocks run
 
 # -- HTML ----------------------------------------------------------------------------------
-# Furo, chosen on measurements over sphinx-book-theme (the README's "Theme" section): pages
-# weigh a fifth as much, with no icon font, and load no script before the content.
+# Furo, chosen on measurements over sphinx-book-theme (README, "Every reader, every device"):
+# pages weigh a fifth as much, with no icon font, and load no script before the content.
 html_theme = "furo"
 html_title = project
 html_favicon = "docs/_static/favicon.svg"

@@ -17,7 +17,8 @@ the first page is written.
 A build in another directory differs only in ``.buildinfo``, whose configuration hash covers
 absolute paths (the static folders, a temporary folder of sphinxcontrib-katex). The hash is
 taken over the same values with those paths made relative (to the configuration directory
-or the installed package) and temporary folders left out.
+or the installed package) and temporary folders left out. Sphinx's backup of an older
+``.buildinfo`` (left after a configuration change) is removed: it is not part of the site.
 """
 
 from __future__ import annotations
@@ -82,7 +83,14 @@ def _portable_build_info(app: Sphinx) -> None:
     info.config_hash = stable_hash(values)
 
 
+def _drop_backup(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: Sphinx's backup of an older .buildinfo is not part of the site."""
+    if app.builder.format == "html":
+        (Path(app.outdir) / ".buildinfo.bak").unlink(missing_ok=True)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("build-finished", _drop_backup)
     app.connect("env-get-outdated", _read_everything)
     app.connect("builder-inited", _stylesheet_first)
     app.connect("builder-inited", _portable_build_info)

@@ -19,7 +19,7 @@
 //   weight      bytes transferred (compressed, headers included) to load the page and
 //               everything it shows when read to its end (lazy images too)
 
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -264,12 +264,19 @@ async function runLighthouse(browser, url) {
   }
 }
 
-function runVnu(site, pages) {
+/** The Nu Html Checker over all pages at once (one JVM), alongside the browser checks. */
+async function runVnu(site, pages) {
   const jar = path.join(ROOT, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
   const files = pages.map((p) => path.join(site, p));
   const java = process.env.JAVA || "java";
-  const run = spawnSync(java, ["-jar", jar, "--format", "json", "--exit-zero-always", ...files],
-                        { encoding: "utf8", maxBuffer: 1 << 28 });
+  const run = await new Promise((resolve) => {
+    const child = spawn(java, ["-jar", jar, "--format", "json", "--exit-zero-always", ...files]);
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; });
+    child.on("error", (error) => resolve({ error, stdout, stderr }));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
   if (run.error || run.status !== 0) {
     throw new Error(`vnu.jar failed: ${run.error?.message || run.stderr.slice(0, 2000)}`);
   }
@@ -365,10 +372,7 @@ export async function audit(options) {
   if (missing.length) throw new Error(`not in ${options.site}: ${missing}`);
   const results = Object.fromEntries(pages.map((p) => [p, {}]));
 
-  if (options.checks.includes("vnu")) {
-    const errors = runVnu(options.site, pages);
-    for (const p of pages) results[p].vnu = errors[p] || [];
-  }
+  const vnu = options.checks.includes("vnu") ? runVnu(options.site, pages) : null;
   const browserChecks = options.checks.filter((c) => c !== "vnu");
   if (browserChecks.length) {
     const server = await serve(options.site);
@@ -378,18 +382,13 @@ export async function audit(options) {
       headless: true, args: FLAGS, userDataDir: profile, protocolTimeout: 120000,
     });
     try {
-      for (const page of pages) {
+      for (const [i, page] of pages.entries()) {
+        if (!options.quiet) process.stderr.write(`auditing ${page} (${i + 1}/${pages.length})\n`);
         if (browserChecks.some((c) => c !== "lighthouse")) {
           Object.assign(results[page], await visit(browser, server.url, page, browserChecks));
         }
         if (browserChecks.includes("lighthouse")) {
           results[page].lighthouse = await runLighthouse(browser, server.url + page);
-        }
-        if (!options.quiet) {
-          process.stdout.write(`\n${page}\n${table(["check", "measured", "goal", "ok"],
-            rows(results[page]).map(([c, m, g, ok]) => [c, m, g, ok ? "yes" : "NO"]))}\n`);
-          const more = details(results[page]);
-          if (more) process.stdout.write(more + "\n");
         }
       }
     } finally {
@@ -397,7 +396,12 @@ export async function audit(options) {
       await server.close();
       await fs.rm(profile, { recursive: true, force: true }).catch(() => null);
     }
-  } else if (!options.quiet) {
+  }
+  if (vnu) {
+    const errors = await vnu;
+    for (const p of pages) results[p].vnu = errors[p] || [];
+  }
+  if (!options.quiet) {
     for (const page of pages) {
       process.stdout.write(`\n${page}\n${table(["check", "measured", "goal", "ok"],
         rows(results[page]).map(([c, m, g, ok]) => [c, m, g, ok ? "yes" : "NO"]))}\n`);
