@@ -93,6 +93,17 @@ PAGE_REPORT = r"""
       .map(f => [f.family.replace(/"/g, ""), f.status]),
     images: [...document.images].map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0,
                                               alt: i.alt})),
+    // What a code cell's show/hide control says, closed and then opened.
+    // (computed styles, not innerText: sections off screen are not rendered yet)
+    toggles: [...document.querySelectorAll("details.hide > summary")].map(s => {
+      const shown = () => [...s.children].filter(c => getComputedStyle(c).display !== "none")
+        .map(c => c.textContent.trim()).join(" ");
+      const closed = shown();
+      s.parentElement.open = true;
+      const opened = shown();
+      s.parentElement.open = false;
+      return [closed, opened];
+    }),
     copyButtons: document.querySelectorAll("button.copybtn").length,
     codeBlocks: document.querySelectorAll("div.highlight pre").length,
     links: links.length,
@@ -282,6 +293,9 @@ def test_page_in_browser(server, browser, page):
     assert not report["broken"], f"links that lead nowhere: {report['broken']}"
     assert report["themeSwitch"] and report["theme"] in {"light", "dark", "auto"}, "no dark mode"
     assert report["copyButtons"] >= report["codeBlocks"], "code blocks without copy buttons"
+    for closed, opened in report["toggles"]:
+        assert closed.startswith("Show") and "Hide" not in closed, f"closed toggle: {closed!r}"
+        assert opened.startswith("Hide") and "Show" not in opened, f"open toggle: {opened!r}"
 
 
 @pytest.mark.parametrize("post", POSTS)
