@@ -171,7 +171,10 @@ const AXE_SOURCE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
 async function runAxe(page) {
   await page.addScriptTag({ path: AXE_SOURCE });
   return page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    // WCAG 2.2's target size (24 px) is switched on explicitly, as Lighthouse does.
+    const result = await window.axe.run(document, {
+      resultTypes: ["violations"], rules: { "target-size": { enabled: true } },
+    });
     return result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help,
       targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5), nodes: v.nodes.length,
@@ -247,7 +250,9 @@ async function runLighthouse(browser, url) {
       for (const ref of lhr.categories[c].auditRefs) {
         const audit = lhr.audits[ref.id];
         if (ref.weight > 0 && audit.score !== null && audit.score < 1 && c !== "performance") {
-          failing.push(`${c}: ${ref.id}`);
+          const nodes = (audit.details?.items || []).map((i) => i.node?.selector || i.node?.snippet)
+            .filter(Boolean).slice(0, 3);
+          failing.push(`${c}: ${ref.id}${nodes.length ? ` (${nodes.join(" | ")})` : ""}`);
         }
       }
     }
