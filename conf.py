@@ -7,6 +7,7 @@ executes at build time, so each equation and figure on the site is computed, not
 
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,8 +20,11 @@ BUILD = ROOT / "_build"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p
+    p for p in (str(ROOT / "src"), str(ROOT / "docs" / "_ext"), os.environ.get("PYTHONPATH"))
+    if p
 )
+# Kernels check every figure for text too small on a phone (docs/_ext/phonefigures.py).
+os.environ["MATPLOTLIBRC"] = str(ROOT / "docs" / "_ext" / "matplotlibrc")
 # ablog writes post dates with the local time zone; fix it so builds agree across machines.
 os.environ["TZ"] = "UTC"
 time.tzset()
@@ -50,6 +54,8 @@ extensions = [
     "postmeta",  # docs/_ext/postmeta.py: post header, TLDR, "Cite this page", .ipynb download
     "pagenumbers",  # docs/_ext/pagenumbers.py: figures numbered from 1 on every page
     "series",  # docs/_ext/series.py: ablog's post order follows the sidebar's reading order
+    "pagemarkup",  # docs/_ext/pagemarkup.py: valid markup, image files and sizes, landmarks
+    "reproducible",  # docs/_ext/reproducible.py: warm builds write what cold builds write
 ]
 
 root_doc = "index"
@@ -70,6 +76,8 @@ nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_execution_allow_errors = False  # a cell tagged raises-exception may still raise
 nb_merge_streams = True
+# Anything a cell prints to stderr (a warning, a figure a phone cannot read) fails the build.
+nb_output_stderr = "warn"
 nb_kernel_rgx_aliases = {"python3?": "python3"}
 # Pages that are not notebooks (API, guide) carry no kernelspec and are never executed.
 
@@ -112,8 +120,8 @@ post_date_format = "%d %B %Y"
 post_date_format_short = "%d %b %Y"
 post_auto_excerpt = 1  # the first paragraph, which postmeta makes the TLDR
 post_auto_image = 0
-post_show_prev_next = True
-fontawesome_included = True  # the theme ships Font Awesome; otherwise every page is re-read
+post_show_prev_next = False  # the theme links the previous and next page
+fontawesome_included = False  # no icon font: ablog's templates print words instead
 
 # -- References ----------------------------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]
@@ -125,6 +133,9 @@ autosummary_generate = False
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+# The API page's contents list its modules, not every function: a table of contents of a few
+# hundred entries made the page slow to start on a phone (each entry is watched on scroll).
+toc_object_entries = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
@@ -137,29 +148,37 @@ import sympy as sp
 doctest_test_doctest_blocks = ""  # only explicit {doctest} blocks run
 
 # -- HTML ----------------------------------------------------------------------------------
-html_theme = "sphinx_book_theme"
+# Furo, chosen on measurements over sphinx-book-theme (README, "Every reader, every device"):
+# pages weigh a fifth as much, with no icon font, and load no script before the content.
+html_theme = "furo"
 html_title = project
 html_favicon = "docs/_static/favicon.svg"
 html_static_path = ["docs/_static", str(KATEX_STATIC)]
 html_css_files = ["site.css"]
+html_js_files = [("site.js", {"defer": "defer"})]
 html_last_updated_fmt = None  # no build timestamps: two builds must be byte-identical
 html_show_sphinx = False
-html_copy_source = True
+html_copy_source = True  # search shows summaries from the copied sources
+html_domain_indices = False  # the API page lists the modules; no separate module index
+html_context = {
+    # For pages that have no text of their own to describe them (tag lists, index, search).
+    "site_description": "ReLU networks as nested linear inequalities: every equation, "
+    "count and figure computed from real networks when the site is built.",
+}
 html_theme_options = {
-    "use_download_button": True,
-    "use_fullscreen_button": False,
-    "use_repository_button": False,
-    "home_page_in_toc": True,
-    "show_toc_level": 2,
     "navigation_with_keys": False,
+    "top_of_page_buttons": [],
+    "footer_icons": [],
 }
 html_sidebars = {
     "**": [
-        "navbar-logo.html",
-        "search-button-field.html",
-        "sbt-sidebar-nav.html",
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
         "ablog/tagcloud.html",
         "ablog/archives.html",
+        "sidebar/scroll-end.html",
     ],
 }
 
@@ -176,4 +195,18 @@ ogp_social_cards = {"enable": False}  # cards are drawn with matplotlib per page
 
 # -- postmeta (docs/_ext/postmeta.py) --------------------------------------------------------
 postmeta_site_url = SITE_URL
+# The repository the site is published from (GitHub Pages serves SITE_URL from it), and the
+# commit being built: each post tells readers to `pip install` the library at that commit.
+postmeta_repository = "https://github.com/orenbochman/deep-learning-intuitions"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""  # not a git checkout: postmeta warns, and -W fails the build
+
+
+postmeta_commit = _commit()
 postmeta_required = ["title", "author", "date", "modified", "tags", "tldr"]

@@ -15,9 +15,13 @@ From them this extension
 * puts a TLDR admonition under the title (its paragraph is the one ablog uses as the
   post's excerpt in lists and in the Atom feed),
 * puts the author, the published and modified dates, the tags (linked to ablog's tag pages)
-  and a link to the article as a notebook above the TLDR,
+  and a link to the article as a notebook above the TLDR, with the ``pip install`` command
+  that gets the library at the commit the site was built from (``postmeta_repository``,
+  ``postmeta_commit``),
+* describes the post by its TLDR (``<meta name="description">`` and OpenGraph),
 * appends a "Cite this page" section with a BibTeX entry and a plain-text citation,
-* writes ``<page>.ipynb`` next to each post's HTML (the source as a notebook, no outputs),
+* writes ``<page>.ipynb`` next to each post's HTML (the source as a notebook, no outputs,
+  opening with the same install command),
 * dates the Atom feed by the posts, not by the clock, so that two builds are identical.
 
 A missing or malformed key is a warning, which ``-W`` turns into a failed build.
@@ -25,6 +29,7 @@ A missing or malformed key is a warning, which ``-W`` turns into a failed build.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import datetime
@@ -36,10 +41,12 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["bibtex_entry", "plain_citation", "setup"]
+__all__ = ["bibtex_entry", "install_command", "plain_citation", "setup"]
 
 DATE_FORMAT = "%Y-%m-%d"
 FEED_EPOCH = "1970-01-01T00:00:00+00:00"  # the feed date of a blog without posts
+# BibTeX's month macros (not the locale's month names).
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _slugify(text: str) -> str:
@@ -71,10 +78,26 @@ def _family_given(name: str) -> tuple[str, str]:
 
 
 def _bibtex_title(title: str) -> str:
-    """Protect capitalised words after the first from BibTeX styles, as Quarto does."""
+    """Protect words from the case changes of BibTeX styles, the same way in every post.
+
+    Styles such as ``plain`` set titles in sentence case: they keep the first letter and
+    lower-case the rest unless it is in braces. So every word with a capital inside it
+    (acronyms such as ReLU, LP) is braced wherever it stands, and so is every capitalised
+    word after the first.
+
+    >>> _bibtex_title("ReLU as an if-statement: counting the regions")
+    '{ReLU} as an if-statement: counting the regions'
+    >>> _bibtex_title("Optimising over a ReLU network is linear programming")
+    'Optimising over a {ReLU} network is linear programming'
+    >>> _bibtex_title("How this site computes its pages")
+    'How this site computes its pages'
+    >>> _bibtex_title("Deep Learning Intuitions")
+    'Deep {Learning} {Intuitions}'
+    """
     words = title.split(" ")
     return " ".join(
-        [words[0]] + [f"{{{w}}}" if w[:1].isupper() else w for w in words[1:]]
+        f"{{{w}}}" if any(c.isupper() for c in w[1:]) or (i and w[:1].isupper()) else w
+        for i, w in enumerate(words)
     )
 
 
@@ -87,9 +110,14 @@ def bibtex_entry(key: str, authors: list[str], title: str, date: datetime, url: 
       author = {Bochman, Oren},
       title = {Deep {Learning} {Intuitions}},
       date = {2020-10-25},
+      year = {2020},
+      month = oct,
       url = {https://example.org/p.html},
       langid = {en}
     }
+
+    ``date`` is for biblatex; ``year`` and ``month`` (a standard month macro) are what the
+    classic BibTeX styles print.
     """
     names = " and ".join(", ".join(_family_given(a)) for a in authors)
     return (
@@ -97,6 +125,8 @@ def bibtex_entry(key: str, authors: list[str], title: str, date: datetime, url: 
         f"  author = {{{names}}},\n"
         f"  title = {{{_bibtex_title(title)}}},\n"
         f"  date = {{{date:%Y-%m-%d}}},\n"
+        f"  year = {{{date:%Y}}},\n"
+        f"  month = {MONTH_MACROS[date.month - 1]},\n"
         f"  url = {{{url}}},\n"
         f"  langid = {{en}}\n"
         f"}}"
@@ -256,6 +286,27 @@ def _header(app: Sphinx, docname: str, meta: dict) -> nodes.Element:
     return box
 
 
+def install_command(repository: str, commit: str, extra: str = "notebook") -> str:
+    """The pip command that installs the library as it was at ``commit``.
+
+    >>> install_command("https://github.com/o/r", "0123abc")
+    'pip install "reluineq[notebook] @ git+https://github.com/o/r@0123abc"'
+    """
+    return f'pip install "reluineq[{extra}] @ git+{repository.rstrip("/")}@{commit}"'
+
+
+def _install_block(app: Sphinx, docname: str) -> nodes.Element:
+    """How to run the downloaded notebook: the library at the commit the site was built from."""
+    command = install_command(app.config.postmeta_repository, app.config.postmeta_commit)
+    box = nodes.container("", classes=["post-install"])
+    box += nodes.paragraph(
+        "", f"To run {Path(docname).name}.ipynb, install reluineq as it was when this page "
+        "was built (Python 3.11 or newer), then open the notebook in Jupyter:"
+    )
+    box += nodes.literal_block(command, command, language="bash")
+    return box
+
+
 def _resolve_post(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """doctree-resolved: add the header (after ablog took the TLDR as the excerpt)."""
     meta = getattr(app.env, "postmeta", {}).get(docname)
@@ -264,6 +315,20 @@ def _resolve_post(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     sections = list(doctree.findall(nodes.section))
     if sections:
         sections[0].insert(1, _header(app, docname, meta))
+        sections[0].insert(3, _install_block(app, docname))  # after the TLDR
+
+
+def _page_meta(app: Sphinx, pagename: str, templatename: str, context: dict,
+               doctree: nodes.document | None) -> None:
+    """html-page-context, before sphinxext-opengraph: a post is described by its TLDR."""
+    meta = getattr(app.env, "postmeta", {}).get(pagename)
+    if meta is None:
+        return
+    context["meta"] = {**(context.get("meta") or {}), "og:description": meta["tldr"]}
+    tldr = html.escape(meta["tldr"], quote=True)
+    context["metatags"] = context.get("metatags", "") + (
+        f'<meta name="description" content="{tldr}" />\n'
+    )
 
 
 def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -279,6 +344,12 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         if not source.exists():
             continue
         notebook = read_myst_markdown_notebook(source.read_text(encoding="utf-8"))
+        command = install_command(app.config.postmeta_repository, app.config.postmeta_commit)
+        notebook.cells.insert(0, nbformat.v4.new_markdown_cell(
+            "This notebook is an article of the Deep Learning Intuitions site. To run it, "
+            "install the library as it was when the site was built (Python 3.11 or newer):\n\n"
+            f"```bash\n{command}\n```"
+        ))
         for i, cell in enumerate(notebook.cells):
             cell["id"] = f"cell-{i}"  # nbformat would draw random ids
         notebook.nbformat_minor = max(notebook.nbformat_minor, 5)
@@ -300,6 +371,13 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
             feed.write_text(head + sep + rest, encoding="utf-8")
 
 
+def _check_install_config(app: Sphinx, config) -> None:
+    for key in ("postmeta_repository", "postmeta_commit"):
+        if not getattr(config, key):
+            logger.warning("%s is not set: posts cannot say how to install the library", key,
+                           type="postmeta", subtype="config")
+
+
 def _purge(app: Sphinx, env, docname: str) -> None:
     getattr(env, "postmeta", {}).pop(docname, None)
 
@@ -311,13 +389,19 @@ def _merge(app: Sphinx, env, docnames, other) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("postmeta_site_url", "", "env")
+    # Where readers get the library, and the commit this site is built from; a new commit
+    # rewrites every page that shows it.
+    app.add_config_value("postmeta_repository", "", "html")
+    app.add_config_value("postmeta_commit", "", "html")
     app.add_config_value(
         "postmeta_required", ["title", "author", "date", "modified", "tags", "tldr"], "env"
     )
     app.connect("doctree-read", _read_post, priority=400)
     app.connect("doctree-read", _date_ablog_updates, priority=600)
     app.connect("doctree-resolved", _resolve_post)
+    app.connect("html-page-context", _page_meta, priority=400)
+    app.connect("config-inited", _check_install_config)
     app.connect("build-finished", _write_notebooks)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,6 +53,10 @@ PAGE_REPORT = r"""
   await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
   await document.fonts.ready;
   const maths = [...document.querySelectorAll("span.math, div.math")];
+  // Sections off screen are laid out lazily (content-visibility), and so their fonts load
+  // late: lay every equation out, then wait for the fonts it asked for.
+  for (const m of maths) m.getBoundingClientRect();
+  await document.fonts.ready;
   const links = [...new Set([...document.querySelectorAll("a[href]")]
     .map(a => a.href).filter(h => h.startsWith(location.origin)))];
   const broken = [];
@@ -74,8 +78,8 @@ PAGE_REPORT = r"""
   }
   return {
     title: document.title,
-    theme: document.documentElement.dataset.theme || null,
-    themeSwitch: !!document.querySelector(".theme-switch-button"),
+    theme: document.body.dataset.theme || null,
+    themeSwitch: !!document.querySelector("button.theme-toggle"),
     maths: maths.length,
     unrendered: maths.filter(m => !m.querySelector(".katex-html"))
       .map(m => m.textContent.slice(0, 80)),
@@ -89,6 +93,17 @@ PAGE_REPORT = r"""
       .map(f => [f.family.replace(/"/g, ""), f.status]),
     images: [...document.images].map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0,
                                               alt: i.alt})),
+    // What a code cell's show/hide control says, closed and then opened.
+    // (computed styles, not innerText: sections off screen are not rendered yet)
+    toggles: [...document.querySelectorAll("details.hide > summary")].map(s => {
+      const shown = () => [...s.children].filter(c => getComputedStyle(c).display !== "none")
+        .map(c => c.textContent.trim()).join(" ");
+      const closed = shown();
+      s.parentElement.open = true;
+      const opened = shown();
+      s.parentElement.open = false;
+      return [closed, opened];
+    }),
     copyButtons: document.querySelectorAll("button.copybtn").length,
     codeBlocks: document.querySelectorAll("div.highlight pre").length,
     links: links.length,
@@ -278,6 +293,9 @@ def test_page_in_browser(server, browser, page):
     assert not report["broken"], f"links that lead nowhere: {report['broken']}"
     assert report["themeSwitch"] and report["theme"] in {"light", "dark", "auto"}, "no dark mode"
     assert report["copyButtons"] >= report["codeBlocks"], "code blocks without copy buttons"
+    for closed, opened in report["toggles"]:
+        assert closed.startswith("Show") and "Hide" not in closed, f"closed toggle: {closed!r}"
+        assert opened.startswith("Hide") and "Show" not in opened, f"open toggle: {opened!r}"
 
 
 @pytest.mark.parametrize("post", POSTS)
@@ -311,7 +329,12 @@ def test_search_finds_posts(server, browser):
 
 
 def test_dark_mode_follows_the_reader(server, browser):
-    """With the reader's system set to dark, the theme renders the page dark."""
+    """With the reader's system set to dark, the theme renders the page dark.
+
+    The theme keeps the reader's choice in ``body[data-theme]`` ("auto" until they pick one)
+    and, in "auto", follows ``prefers-color-scheme``; the site's colours are the ``--site-*``
+    custom properties of ``body`` (docs/_static/site.css).
+    """
     tab = browser.open("about:blank")
     try:
         tab.call("Emulation.setEmulatedMedia",
@@ -321,41 +344,47 @@ def test_dark_mode_follows_the_reader(server, browser):
         theme = tab.evaluate("""
         (async () => {
           await document.fonts.ready;
-          return [document.documentElement.dataset.mode, document.documentElement.dataset.theme,
-                  getComputedStyle(document.body).backgroundColor];
+          const style = getComputedStyle(document.body);
+          return [document.body.dataset.theme, style.getPropertyValue("--site-background").trim(),
+                  style.backgroundColor, style.getPropertyValue("--site-text").trim()];
         })()
         """)
         tab.screenshot(SCREENSHOTS / f"posts-{POSTS[0]}-dark.png", 1600)
     finally:
         tab.close()
-    assert theme[:2] == ["auto", "dark"], theme
+    assert theme[0] == "auto", theme
     red, green, blue = (int(c) for c in theme[2][theme[2].index("(") + 1 : -1].split(",")[:3])
     assert red + green + blue < 200, f"dark mode background is {theme[2]}"
+    assert theme[1] and theme[3], "the --site-* colours a widget uses are defined"
 
 
-# Posts whose source embeds a matplotlib JS/HTML animation (through plot.animation_html).
+# Posts whose source embeds an animation player (reluineq.animation.animation_html).
 ANIMATED = sorted(
     p for p in POSTS if "animation_html(" in (ROOT / "docs" / "posts" / f"{p}.md").read_text()
 )
 
 
 def test_some_post_has_an_animation():
-    assert ANIMATED, "the function-approximators post embeds a JS/HTML animation"
+    assert ANIMATED, "the function-approximators post embeds an animation"
 
 
 @pytest.mark.parametrize("post", ANIMATED)
 def test_animation_plays_offline(server, browser, post):
-    """Press play on every embedded matplotlib animation: its frames must change."""
+    """Press Play on every animation: its frames (image files) change, the slider follows,
+    and Pause stops it. Frames load only once the reader starts the animation."""
     tab = browser.open(f"{server}posts/{post}.html")
     try:
         seen = tab.evaluate("""
         (async () => {
           const results = [];
-          for (const img of document.querySelectorAll("img[id^=_anim_img]")) {
-            const id = img.id.slice("_anim_img".length);
-            const slider = document.getElementById("_anim_slider" + id);
-            const play = [...document.querySelectorAll("button")].find(b =>
-              (b.getAttribute("onclick") || "") === `anim${id}.play_animation()`);
+          const pngs = () => performance.getEntriesByType("resource")
+            .filter(e => e.name.endsWith(".png")).length;
+          for (const player of document.querySelectorAll(".reluineq-animation")) {
+            const img = player.querySelector("img");
+            const slider = player.querySelector("input[type=range]");
+            const label = document.querySelector(`label[for="${slider.id}"]`);
+            const play = player.querySelector("button[data-action=play]");
+            const before = pngs();
             const frames = new Set(), values = new Set();
             play.click();
             for (let i = 0; i < 60 && frames.size < 3; i++) {
@@ -363,8 +392,15 @@ def test_animation_plays_offline(server, browser, post):
               if (img.complete && img.naturalWidth > 0) frames.add(img.src);
               values.add(slider.value);
             }
-            results.push({id, frames: frames.size, values: values.size, max: slider.max,
-                          alt: img.alt});
+            const pressed = play.getAttribute("aria-pressed");
+            play.click();
+            const stopped = slider.value;
+            await new Promise(r => setTimeout(r, 1500));
+            results.push({frames: frames.size, values: values.size, max: slider.max,
+                          alt: img.alt, label: label && label.textContent,
+                          width: img.getAttribute("width"), inline: img.src.startsWith("data:"),
+                          pressed, paused: slider.value === stopped,
+                          loadedOnPlay: pngs() - before});
           }
           return results;
         })()
@@ -376,4 +412,8 @@ def test_animation_plays_offline(server, browser, post):
     for player in seen:
         assert player["frames"] >= 3 and player["values"] >= 3, f"animation did not play: {player}"
         assert int(player["max"]) >= 2 and player["alt"].strip(), player
+        assert player["label"] == "Frame", "the slider has a visible label"
+        assert player["width"] and not player["inline"], "frames are image files with a size"
+        assert player["pressed"] == "true" and player["paused"], "Play toggles to Pause and back"
+        assert player["loadedOnPlay"] >= 2, "the other frames load when the reader presses Play"
     assert all(u.startswith((server, "data:", "blob:")) for u in requests), requests

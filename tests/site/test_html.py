@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -9,13 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sitepaths import POSTS, SITE
+from sitepaths import POSTS, ROOT, SITE
 
-PAGES = sorted(
-    p.relative_to(SITE).as_posix()
-    for p in SITE.rglob("*.html")
-    if not p.relative_to(SITE).as_posix().startswith("_static/")  # theme macros, not pages
-)
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
 IMAGE_SUFFIX = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 SITE_LINK_RELS = {"canonical", "alternate"}  # may point at the public site, are never loaded
 
@@ -139,7 +136,8 @@ def test_post_has_metadata_and_cite_block(site, post):
     cite = article.select_one("section#cite-this-page")
     assert cite is not None, "Cite this page block missing"
     bibtex = cite.select_one(".cite-bibtex").get_text()
-    for field in ("@online{", "author = {", "title = {", "date = {", "url = {", "langid = {en}"):
+    for field in ("@online{", "author = {", "title = {", "date = {", "year = {", "month = ",
+                  "url = {", "langid = {en}"):
         assert field in bibtex, f"BibTeX lacks {field!r}"
     text = cite.select_one(".cite-text").get_text()
     assert re.match(r".+\. \d{4}\. “.+\.” [A-Z][a-z]+ \d{1,2}\. https?://\S+\.$", text), text
@@ -193,3 +191,65 @@ def test_figures_are_numbered_from_one_on_each_page(site, page):
         if caption is not None:
             n = re.search(r"\d+", caption.get_text()).group()
             assert re.search(rf"\b{n}\b", link.get_text()), (link.get_text(), n)
+
+
+def test_no_template_sources_are_shipped_as_pages(site):
+    shipped = sorted(p.name for p in (site / "_static").rglob("*.html"))
+    assert not shipped, f"theme templates shipped as pages: {shipped}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_carry_their_size_and_are_files(site, page):
+    tree = soup(page)
+    for img in tree.find_all("img"):
+        assert img.get("width") and img.get("height"), f"image without its size: {img}"
+    # Neither an <img> nor a script (an animation's frame list) carries an inline image.
+    html = (site / page).read_text(encoding="utf-8")
+    # (the text "data:image/png;base64," may appear in the API docs; image data may not)
+    assert not re.search(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/]{64}", html), (
+        "an image is inlined as base64")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_cell_outputs_inject_no_styles(site, page):
+    article = soup(page).select_one("article") or soup(page)
+    styles = [s.get_text()[:80] for s in article.find_all("style")]
+    assert not styles, f"a <style> block inside the page content: {styles}"
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_post_citation_parses_and_formats_in_classic_styles(site, post):
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    bibtex = soup(f"posts/{post}.html").select_one(".cite-bibtex").get_text()
+    entry = next(iter(parse_string(bibtex, "bibtex").entries.values()))
+    published = soup(f"posts/{post}.html").select_one(".post-published").get_text()
+    year = re.search(r"\b(\d{4})\b", published).group(1)
+    assert entry.fields["year"] == year and entry.fields["date"].startswith(year)
+    for name in ("plain", "unsrt", "alpha"):
+        style = find_plugin("pybtex.style.formatting", name)()
+        text = next(iter(style.format_entries([entry]))).text.render_as("text")
+        assert year in text and entry.fields["url"] in text, (name, text)
+    # Every word with an inner capital (ReLU, LP) is protected from case changes.
+    for word in entry.fields["title"].split():
+        if any(c.isupper() for c in word.strip("{}:,")[1:]):
+            assert word.startswith("{"), f"unprotected acronym {word!r} in {post}"
+
+
+def _head_commit() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_post_says_how_to_install_the_library_it_was_built_with(site, post):
+    block = soup(f"posts/{post}.html").select_one(".post-install")
+    assert block is not None, "no install instruction next to the notebook download"
+    command = block.select_one("pre").get_text().strip()
+    pinned = re.fullmatch(r'pip install "reluineq\[notebook\] @ git\+(https://\S+)@([0-9a-f]{40})"',
+                          command)
+    assert pinned, command
+    assert pinned.group(2) == _head_commit(), "pinned to another commit than the one built"
+    notebook = json.loads((site / "posts" / f"{post}.ipynb").read_text(encoding="utf-8"))
+    assert command in "".join(notebook["cells"][0]["source"]), "the notebook says it too"

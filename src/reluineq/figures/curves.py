@@ -99,7 +99,7 @@ def breakpoints_1d(
         # On a second x axis along the top, where no curve runs into them.
         top = ax.secondary_xaxis("top")
         top.set_xticks(inner_x, [f"${number(v)}$" for v in ends[1:-1]])
-        top.tick_params(labelsize=9, colors="0.3")
+        top.tick_params(colors="0.3")
     if hinges:
         lays = net.layers
         if len(lays) != 2 or lays[0].act.slopes != (0, 1) or not lays[1].act.identity:
@@ -124,7 +124,7 @@ def breakpoints_1d(
         if float(c) != 0:
             ax.axhline(float(c), color="0.4", linestyle="-.", linewidth=1.2,
                        label=f"$c = {number(c)}$")
-        ax.legend(fontsize=9, loc="best", framealpha=0.9)
+        ax.legend(loc="best", framealpha=0.9)
     ax.set_xlim(float(lo), float(hi))
     ax.set_xlabel("$x$")
     ax.set_ylabel("$f(x)$")
@@ -226,7 +226,8 @@ def activation_functions(
     names
         Activation names, each in :data:`~reluineq.ACTIVATIONS`; all of them by default.
     ax
-        A sequence of axes, one per name; a new row of panels when ``None``.
+        A sequence of axes, one per name; when ``None``, a new figure with the panels
+        stacked one above the other (side by side, they would be too small on a phone).
     weight, bias
         The neuron's :math:`w` and :math:`b`. A dotted line marks where
         :math:`w x + b = 0`, the point where ReLU bends and sigmoid crosses 1/2.
@@ -255,9 +256,9 @@ def activation_functions(
     if not entries:
         raise ValueError("give at least one activation name")
     if ax is None:
-        fig, axes = plt.subplots(1, len(entries), figsize=(3.0 * len(entries), 2.8),
-                                 layout="constrained", squeeze=False)
-        axes = list(axes[0])
+        fig, axes = plt.subplots(len(entries), 1, figsize=(5.0, 2.2 * len(entries)),
+                                 layout="constrained", squeeze=False, sharex=True)
+        axes = list(axes[:, 0])
     else:
         axes = list(ax) if isinstance(ax, (Sequence, np.ndarray)) else [ax]
         if len(axes) != len(entries):
@@ -272,8 +273,8 @@ def activation_functions(
         if weight != 0 and xlim[0] < -bias / weight < xlim[1]:
             a.axvline(-bias / weight, color="0.4", linestyle=":", linewidth=1.2, zorder=0)
         a.plot(xs, act.apply(z), color=LINE_COLORS[k % len(LINE_COLORS)], linewidth=2.2)
-        a.set_title(f"$y = {act.latex(inner, written_out=False)}$", fontsize=11)
+        a.set_title(f"$y = {act.latex(inner, written_out=False)}$")
         a.set_xlim(*xlim)
-        a.set_xlabel("$x$")
-    axes[0].set_ylabel("$y$")
+        a.set_ylabel("$y$")
+    axes[-1].set_xlabel("$x$")
     return fig

@@ -140,7 +140,7 @@ def partition(
     annotate: bool | Callable[[Region], str] = False,
     legend: bool = False,
     output: int = 0,
-    fontsize: float = 9,
+    fontsize: float = 11,
     alpha: float = 1.0,
 ) -> Axes:
     """Draw the linear regions of a 2-input network as coloured convex polygons.
