@@ -3,12 +3,10 @@
 The site's reading order is the Articles toctree of the home page (``docs/index.md``), an
 explicit list that the theme already uses for the sidebar and for its previous/next links.
 ablog orders posts by ``(date, title)``: posts published on the same day would follow
-their titles' alphabetical order in ablog's previous/next links and in a sorted
-``postlist``. This extension breaks such ties by the article's position in that toctree
-instead of by its title, so every list of articles reads as the series:
-
-* ablog's previous/next links at the foot of each post,
-* ``postlist`` with ``:sort:`` (oldest first), as on the home page.
+their titles' alphabetical order in a sorted ``postlist``, as on the home page (oldest
+first), and in ablog's archive pages. This extension breaks such ties by the article's
+position in that toctree instead of by its title, so every list of articles reads as the
+series. (ablog's own previous/next links are not rendered: the theme's follow the toctree.)
 
 Posts of different days keep ablog's chronological order; ``tests/site/test_claims.py``
 fails if that ever disagrees with the sidebar.
