@@ -3,7 +3,8 @@
 #   make test   every check: lint, unit + property + doctests, site build, page doctests, browser test
 #   make audit  Lighthouse, axe-core, the Nu Html Checker and a 390 px phone check of every page
 #   make serve  live-reloading preview on http://127.0.0.1:8000
-#   make bench  benchmark the region enumeration against its peers
+#   make bench  benchmark the region enumeration against its peers, and slices of a trained
+#               64-input classifier against regioncam
 #   make clean  remove build output (keeps .venv and node_modules)
 
 PYTHON ?= python3
@@ -20,7 +21,7 @@ SPHINX := $(BIN)/sphinx-build -W --keep-going $(SPHINXOPTS)
 # The venv is rebuilt when the pins or the project's metadata change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,docs,bench]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,docs,bench,onnx]"
 	touch $@
 
 venv: $(STAMP)
@@ -77,6 +78,7 @@ serve: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/explorer.py
+	$(BIN)/python bench/slices.py
 
 clean:
 	rm -rf _build docs/_ext/__pycache__

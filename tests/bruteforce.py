@@ -9,6 +9,7 @@ positive volume with a Chebyshev-ball LP.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -29,6 +30,19 @@ def exact_layers(net) -> list[tuple[list[list[Fraction]], list[Fraction], str]]:
         b = [Fraction(v) for v in layer.bias]
         out.append((w, b, layer.activation))
     return out
+
+
+def off_slope(act: str) -> Fraction | None:
+    """The slope below zero of a switching activation (relu 0, ``leaky_relu(s)`` s), read
+    from its name; ``None`` for one that does not switch (identity)."""
+    if act == "relu":
+        return Fraction(0)
+    found = re.fullmatch(r"leaky_relu\((.*)\)", act)
+    if found:
+        return Fraction(found.group(1))
+    if act == "identity":
+        return None
+    raise ValueError(act)
 
 
 def exact_box(box) -> list[tuple[Fraction, Fraction]]:
@@ -81,12 +95,10 @@ def _walk(layers, li, M, d, prefix, A, c, units, impossible):
         return
     w, b, act = layers[li]
     Z, z = _affine(w, b, M, d)
-    if act == "identity":
+    slope = off_slope(act)
+    if slope is None:
         yield from _walk(layers, li + 1, Z, z, prefix, A, c, units, impossible)
         return
-    if act != "relu":
-        raise ValueError(act)
-    n = len(M[0])
     for bits in itertools.product((0, 1), repeat=len(w)):
         A2, c2, imp = list(A), list(c), impossible
         for row, const, s in zip(Z, z, bits, strict=True):
@@ -99,8 +111,8 @@ def _walk(layers, li, M, d, prefix, A, c, units, impossible):
             else:
                 A2.append(list(row))
                 c2.append(-const)
-        M2 = [row if s else [Fraction(0)] * n for row, s in zip(Z, bits, strict=True)]
-        d2 = [const if s else Fraction(0) for const, s in zip(z, bits, strict=True)]
+        M2 = [row if s else [slope * v for v in row] for row, s in zip(Z, bits, strict=True)]
+        d2 = [const if s else slope * const for const, s in zip(z, bits, strict=True)]
         yield from _walk(layers, li + 1, M2, d2, prefix + bits, A2, c2,
                          units + list(zip(Z, z, strict=True)), imp)
 
@@ -131,7 +143,8 @@ def chebyshev_radius(A, c) -> float:
 
 
 def n_relu_units(net) -> int:
-    return sum(layer.weight.shape[0] for layer in net.layers if layer.activation == "relu")
+    return sum(layer.weight.shape[0] for layer in net.layers
+               if off_slope(layer.activation) is not None)
 
 
 def brute_force(net, box):
@@ -179,9 +192,10 @@ def exact_pattern(layers, x) -> tuple[int, ...]:
     for w, b, act in layers:
         z = [sum((wk * hk for wk, hk in zip(row, h, strict=True)), Fraction(0)) + bj
              for row, bj in zip(w, b, strict=True)]
-        if act == "relu":
+        slope = off_slope(act)
+        if slope is not None:
             bits.extend(int(v > 0) for v in z)
-            h = [v if v > 0 else Fraction(0) for v in z]
+            h = [v if v > 0 else slope * v for v in z]
         else:
             h = z
     return tuple(bits)

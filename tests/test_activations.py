@@ -17,8 +17,9 @@ rationals = st.fractions(min_value=-50, max_value=50, max_denominator=97)
 
 
 def test_the_table_is_the_list_of_activations():
-    assert ACTIVATIONS == tuple(TABLE) == ("identity", "relu", "sigmoid")
-    assert [e.name for e in ENTRIES] == list(TABLE)
+    assert ACTIVATIONS == tuple(TABLE) == ("identity", "relu", "leaky_relu", "sigmoid")
+    # A parametrised entry's name carries its parameters (leaky ReLU's default slope).
+    assert [e.name for e in ENTRIES] == ["identity", "relu", "leaky_relu(1/100)", "sigmoid"]
     assert all(isinstance(e, Activation) for e in ENTRIES)
     assert lookup("relu") is lookup("relu")  # built once
 
@@ -102,7 +103,7 @@ def test_lookup_errors():
         lookup("tanh")
     with pytest.raises(ValueError, match="unknown activation"):
         lookup(["relu"])
-    with pytest.raises(ValueError, match=r"relu takes 0 parameters, got 1"):
+    with pytest.raises(ValueError, match=r"relu takes no parameters, got 1"):
         lookup("relu(1/2)")
     with pytest.raises(ValueError, match="is not a number or fraction"):
         lookup("relu(x)")

@@ -365,7 +365,7 @@ def test_fit_bad_input():
 
 def test_activation_functions_panels():
     fig = P.activation_functions(weight=2, bias=-1)
-    assert len(fig.axes) == 3
+    assert len(fig.axes) == 4  # every entry of the table
     x, y = fig.axes[1].lines[-1].get_data()
     np.testing.assert_allclose(y, np.maximum(0, 2 * x - 1))
     assert fig.axes[1].get_title() == r"$y = \max(0, 2 x - 1)$"

@@ -6,7 +6,10 @@ exactly and renders them as equations, figures and linear programs.
 
 Modules: :mod:`~reluineq.network`, :mod:`~reluineq.regions`, :mod:`~reluineq.symbolic`,
 :mod:`~reluineq.latex`, :mod:`~reluineq.check`, :mod:`~reluineq.plot`, :mod:`~reluineq.lp`,
-:mod:`~reluineq.approx`, :mod:`~reluineq.program`, :mod:`~reluineq.cli`. Each imports sympy,
+:mod:`~reluineq.approx`, :mod:`~reluineq.program`, :mod:`~reluineq.cli`,
+:mod:`~reluineq.slices` (a network on a line or plane through data points),
+:mod:`~reluineq.decisions` (a classifier's regions by class) and :mod:`~reluineq.importers`
+(scikit-learn and ONNX models). Each imports sympy,
 scipy or matplotlib only inside the functions that need them, so ``import reluineq`` stays
 fast.
 """
@@ -15,20 +18,25 @@ from . import (
     activations,
     approx,
     check,
+    decisions,
     formatting,
     latex,
     lp,
     partition,
     plot,
+    point_region,
     program,
     rational,
+    slices,
     symbolic,
     tolerances,
     validate,
 )
 from .check import CheckError, check_expression, check_regions
+from .decisions import decision_regions
 from .network import ACTIVATIONS, Layer, Network
 from .partition import Partition, Region
+from .point_region import region_at
 from .regions import TooManyRegionsError, regions
 from .tolerances import TOL
 
@@ -46,14 +54,19 @@ __all__ = [
     "check",
     "check_expression",
     "check_regions",
+    "decision_regions",
+    "decisions",
     "formatting",
     "latex",
     "lp",
     "partition",
     "plot",
+    "point_region",
     "program",
     "rational",
+    "region_at",
     "regions",
+    "slices",
     "symbolic",
     "tolerances",
     "validate",

@@ -22,6 +22,15 @@ Examples
 ('\\\\max(0, z)', '\\\\frac{1}{1 + e^{-z}}')
 >>> lookup("identity").slopes, lookup("sigmoid").slopes
 ((Fraction(1, 1), Fraction(1, 1)), None)
+
+A parametrised entry takes its exact parameters after its name, and its name then says
+them; leaky ReLU's slope below zero defaults to PyTorch's 0.01:
+
+>>> leaky = lookup("leaky_relu(0.2)")
+>>> leaky.name, leaky.slopes, leaky.apply(np.array([-1.0, 2.0]))
+('leaky_relu(1/5)', (Fraction(1, 5), Fraction(1, 1)), array([-0.2,  2. ]))
+>>> lookup("leaky_relu").name
+'leaky_relu(1/100)'
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from .rational import parse_fraction
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["TABLE", "Activation", "MilpRow", "lookup", "names", "sigmoid"]
+__all__ = ["TABLE", "Activation", "MilpRow", "leaky_relu", "lookup", "names", "sigmoid"]
 
 #: One row of a unit's mixed-integer encoding: its kind, its coefficients by role
 #: (``"h"`` the unit's output, ``"z"`` its pre-activation, ``"a"`` its binary), and its
@@ -220,6 +229,83 @@ def identity() -> Activation:
     )
 
 
+def _scaled_rows(rows: list[MilpRow], slope: Any, zero: Any) -> list[MilpRow]:
+    """ReLU rows in ``r = relu(z)`` rewritten for ``h = slope z + (1 - slope) r``.
+
+    Each row ``c_r r + c_z z + c_a a`` in ``[lo, hi]`` is multiplied by ``k = 1 - slope``
+    and ``k r`` replaced by ``h - slope z``; a negative ``k`` (a slope above 1) swaps the
+    sides.
+    """
+    k = 1 - slope
+    out = []
+    for kind, co, lo, hi in rows:
+        cr = co.get("h", zero)
+        coeffs = {"h": cr, "z": k * co.get("z", zero) - slope * cr}
+        if "a" in co:
+            coeffs["a"] = k * co["a"]
+        coeffs = {role: c for role, c in coeffs.items() if c != 0}
+        lo, hi = (None if lo is None else k * lo), (None if hi is None else k * hi)
+        out.append((kind, coeffs, *((hi, lo) if k < 0 else (lo, hi))))
+    return out
+
+
+def leaky_relu(slope: Fraction = Fraction(1, 100)) -> Activation:
+    """``z`` for ``z > 0`` and ``slope * z`` otherwise; PyTorch's default slope is 0.01.
+
+    ``slope`` is exact, so an exact network with a leaky layer stays exact. It is at
+    least 0 (so the function is monotone, which the interval map needs) and not 1 (the
+    identity); ``leaky_relu(0)`` is the ReLU. Its mixed-integer rows are the ReLU's, for
+    ``relu(z) = (h - slope z) / (1 - slope)``: one binary per unit that can switch.
+    """
+    if slope < 0:
+        raise ValueError(f"leaky_relu slope {slope} is negative: the function would not be "
+                         "monotone; give a slope of at least 0")
+    if slope == 1:
+        raise ValueError("leaky_relu(1) is the identity; use 'identity'")
+    fslope = float(slope)
+    below = "\\max" if slope < 1 else "\\min"
+
+    def milp(L: Any, U: Any, zero: Any, one: Any) -> list[MilpRow]:
+        s = slope * one
+        if U <= 0:
+            return [("dead", {"h": one, "z": -s}, zero, zero)]
+        return _scaled_rows(_relu_milp(L, U, zero, one), s, zero)
+
+    def milp_tex(kinds: list[str], v: dict[str, str], L: Any, U: Any,
+                 number: Callable[[Any], str]) -> list[str]:
+        h, z = v["h"], v.get("z", "")
+        s = number(slope)
+        if kinds == ["dead"]:
+            return [f"{h} &= {s}\\, {z}"]
+        if kinds == ["live"]:
+            return [f"{h} &= {z}"]
+        a, k = v["a"], 1 - slope
+        ge, le = ("\\ge", "\\le") if k > 0 else ("\\le", "\\ge")
+        return [
+            f"{h} &{ge} {s}\\, {z}",
+            f"{h} {ge} {z}",
+            f"{h} {le} {z} + {number(-k * L)}\\,(1 - {a})",
+            f"{h} {le} {s}\\, {z} + {number(k * U)}\\, {a}",
+            f"{a} \\in \\{{0, 1\\}}",
+        ]
+
+    def tex(z: str, big: bool) -> str:
+        name = f"\\operatorname{{lrelu}}_{{{_tex_number(slope)}}}"
+        return f"{name}\\left({z}\\right)" if big else f"{name}({z})"
+
+    return Activation(
+        name=f"leaky_relu({slope})",
+        float_fn=lambda z: np.where(z > 0, z, fslope * z),
+        exact_fn=lambda z: np.where(z > 0, z, slope * z),
+        sympy_fn=lambda z: _sympy_leaky(z, slope),
+        tex_apply=tex,
+        tex_written_out=lambda z: f"{below}({_tex_number(slope)}\\, {z}, {z})",
+        slopes=(slope, Fraction(1)),
+        milp=milp,
+        milp_tex=milp_tex,
+    )
+
+
 def logistic() -> Activation:
     """:math:`1 / (1 + e^{-z})`, curved everywhere: no linear regions, no MILP."""
     return Activation(
@@ -239,6 +325,19 @@ def _sympy_max0(z: sp.Expr) -> sp.Expr:
     return sp.Max(0, z)
 
 
+def _sympy_leaky(z: sp.Expr, slope: Fraction) -> sp.Expr:
+    import sympy as sp
+
+    s = sp.Rational(slope.numerator, slope.denominator)
+    return sp.Max(s * z, z) if slope < 1 else sp.Min(s * z, z)
+
+
+def _tex_number(value: Fraction) -> str:
+    from .formatting import number
+
+    return number(value)
+
+
 def _sympy_sigmoid(z: sp.Expr) -> sp.Expr:
     import sympy as sp
 
@@ -250,6 +349,7 @@ def _sympy_sigmoid(z: sp.Expr) -> sp.Expr:
 TABLE: dict[str, Callable[..., Activation]] = {
     "identity": identity,
     "relu": relu,
+    "leaky_relu": leaky_relu,
     "sigmoid": logistic,
 }
 
@@ -279,14 +379,18 @@ def lookup(name: str) -> Activation:
     --------
     >>> lookup("relu").name
     'relu'
-    >>> lookup("tanh")
+    >>> lookup("tanh")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: unknown activation 'tanh'; expected one of ('identity', 'relu', 'sigmoid')
+    ValueError: unknown activation 'tanh'; expected one of ('identity', 'relu', ...)
     >>> lookup("relu(1/2)")
     Traceback (most recent call last):
     ...
-    ValueError: activation 'relu(1/2)': relu takes 0 parameters, got 1
+    ValueError: activation 'relu(1/2)': relu takes no parameters, got 1
+    >>> lookup("leaky_relu(-1)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: activation 'leaky_relu(-1)': leaky_relu slope -1 is negative: ...
     """
     if not isinstance(name, str):
         raise ValueError(f"unknown activation {name!r}; expected one of {names()}")
@@ -302,9 +406,15 @@ def _build(name: str) -> Activation:
     args = found.group(2)
     params = [parse_fraction(p, f"activation {name!r}") for p in args.split(",")] \
         if args else []
-    wanted = len(inspect.signature(build).parameters)
-    if len(params) != wanted:
+    accepted = inspect.signature(build).parameters.values()
+    most = len(accepted)
+    least = sum(1 for p in accepted if p.default is inspect.Parameter.empty)
+    if not least <= len(params) <= most:
+        wanted = "no" if most == 0 else str(most) if least == most else f"{least} to {most}"
         raise ValueError(
             f"activation {name!r}: {found.group(1)} takes {wanted} parameters, got {len(params)}"
         )
-    return build(*params)
+    try:
+        return build(*params)
+    except ValueError as err:
+        raise ValueError(f"activation {name!r}: {err}") from None

@@ -91,7 +91,7 @@ def inequality_lines(
     lines: list[str] = []
     bounds: dict[int, dict[str, Any]] = {}
     for kind, a, b, rel in region.oriented_rows():
-        if kind == "unit":
+        if kind != "box":  # a unit's row, or a decision region's argmax row
             lines.append(f"{linear(a, b, names, precision, plain=plain)} {_rel(rel, plain)} 0")
         else:
             bounds.setdefault(a, {})[rel] = b

@@ -44,6 +44,24 @@ def _as_table(values: Any, ndim: int, where: str) -> list:
     return rows
 
 
+def _numeric_array(values: Any, ndim: int) -> bool:
+    """Whether ``values`` is a NumPy array of ``ndim`` dimensions of integers or floats."""
+    return isinstance(values, np.ndarray) and values.ndim == ndim and values.dtype.kind in "iuf"
+
+
+def _array_kinds(values: np.ndarray, where: str) -> set[str]:
+    """:func:`scalar_kind` of a whole numeric array: ``{"exact"}`` for integers,
+    ``{"float"}`` for finite floats; the first non-finite entry raises, named as
+    :func:`scalar_kind` names it."""
+    if values.dtype.kind in "iu":
+        return {"exact"}
+    bad = np.argwhere(~np.isfinite(values))
+    if len(bad):
+        index = ", ".join(str(int(k)) for k in bad[0])
+        scalar_kind(values[tuple(bad[0])].item(), f"{where}[{index}]")
+    return {"float"}
+
+
 @dataclass(frozen=True, eq=False)
 class Layer:
     """One dense layer ``h = activation(W x + b)``.
@@ -141,8 +159,14 @@ class Network:
                 act = lookup(act).name
             except ValueError as err:
                 raise ValueError(f"{where}: {err}") from None
-            wt = _as_table(w, 2, f"{where} weight")
-            bt = _as_table(b, 1, f"{where} bias")
+            if _numeric_array(w, 2) and _numeric_array(b, 1):
+                # NumPy arrays of numbers (imported or sliced networks): checked at once.
+                wt, bt = w, b
+                kinds.update(_array_kinds(w, f"{where} weight"),
+                             _array_kinds(b, f"{where} bias"))
+            else:
+                wt = _as_table(w, 2, f"{where} weight")
+                bt = _as_table(b, 1, f"{where} bias")
             if len(wt) == 0 or len(wt[0]) == 0:
                 raise ValueError(f"{where} weight: empty matrix")
             if len(bt) != len(wt):
@@ -154,11 +178,12 @@ class Network:
                     f"{where}: weight has {len(wt[0])} columns but layer {i - 1} has "
                     f"{len(tables[-1][0])} units"
                 )
-            for r, row in enumerate(wt):
-                for c, v in enumerate(row):
-                    kinds.add(scalar_kind(v, f"{where} weight[{r}, {c}]"))
-            for r, v in enumerate(bt):
-                kinds.add(scalar_kind(v, f"{where} bias[{r}]"))
+            if not isinstance(wt, np.ndarray):
+                for r, row in enumerate(wt):
+                    for c, v in enumerate(row):
+                        kinds.add(scalar_kind(v, f"{where} weight[{r}, {c}]"))
+                for r, v in enumerate(bt):
+                    kinds.add(scalar_kind(v, f"{where} bias[{r}]"))
             tables.append((wt, bt, act))
         self.exact: bool = kinds == {"exact"}
         layers = []
@@ -166,6 +191,8 @@ class Network:
             if self.exact:
                 w_arr = np.array([[to_fraction(v) for v in row] for row in wt], dtype=object)
                 b_arr = np.array([to_fraction(v) for v in bt], dtype=object)
+            elif isinstance(wt, np.ndarray):
+                w_arr, b_arr = np.array(wt, dtype=float), np.array(bt, dtype=float)
             else:
                 w_arr = np.array([[float(v) for v in row] for row in wt], dtype=float)
                 b_arr = np.array([float(v) for v in bt], dtype=float)
@@ -186,6 +213,27 @@ class Network:
         Same as calling :class:`Network` directly; spelled out for readability.
         """
         return cls(weights, biases, activations)
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> Network:
+        """A fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor``, ending at its logits.
+
+        See :func:`reluineq.importers.sklearn_mlp.from_sklearn`.
+        """
+        from .importers.sklearn_mlp import from_sklearn
+
+        return from_sklearn(model)
+
+    @classmethod
+    def from_onnx(cls, source: Any) -> Network:
+        """An ONNX model of dense layers (a path, bytes or ``onnx.ModelProto``), ending at
+        its logits; needs the optional extra ``onnx``.
+
+        See :func:`reluineq.importers.onnx_model.from_onnx`, which lists the operations read.
+        """
+        from .importers.onnx_model import from_onnx
+
+        return from_onnx(source)
 
     @classmethod
     def random(
@@ -356,6 +404,24 @@ class Network:
             return () if np.ndim(zs[0]) == 1 else np.zeros((len(zs[0]), 0), dtype=np.int8)
         pat = np.concatenate(bits, axis=-1).astype(np.int8)
         return tuple(int(b) for b in pat) if pat.ndim == 1 else pat
+
+    def slice(self, points: Any) -> Network:
+        """The network on the line through two points or the plane through three.
+
+        Two points give the 1-input network along the line, ``t = 0`` at ``points[0]``
+        and ``t = 1`` at ``points[1]``; three give the 2-input network on their plane,
+        ``(0, 0)``, ``(1, 0)`` and ``(0, 1)`` at the three points. Its regions are this
+        network's regions cut by the line or plane. See :func:`reluineq.slices.slice_network`.
+
+        Examples
+        --------
+        >>> net = Network([[[1, -1, 0]], [[1]]], [[0], [0]], ["relu", "identity"])
+        >>> net.slice([[0, 0, 0], [1, 0, 0], [0, 1, 5]]).layers[0].weight.tolist()
+        [[Fraction(1, 1), Fraction(-1, 1)]]
+        """
+        from .slices import slice_network
+
+        return slice_network(self, points)
 
     def to_float(self) -> Network:
         """The same network with ``float64`` weights."""

@@ -111,6 +111,10 @@ class Enumeration:
         """For each switching layer's index, the position of its first unit in a pattern."""
         return {s.layer: s.first for s in self.switch_layers}
 
+    def region(self, i: int) -> Region:
+        """Region ``i`` as the partition hands it out (a subclass may hand out more)."""
+        return Region(self, i)
+
 
 class _OfEnumeration:
     """What a region and a partition both read from their enumeration."""
@@ -223,8 +227,11 @@ class Region(_OfEnumeration):
         A unit row becomes ``("unit", a, b, rel)`` meaning ``a x + b rel 0``, with
         ``a x + b`` the unit's pre-activation on the region and ``rel`` ``">="`` (active)
         or ``"<="`` (inactive); a box row becomes ``("box", axis, bound, rel)`` meaning
-        ``x_axis rel bound``. :mod:`reluineq.latex` and :mod:`reluineq.symbolic` write
-        their inequalities from these.
+        ``x_axis rel bound``. A decision region's row ``("argmax", k, j)``, output ``k``
+        at least output ``j``, becomes ``("argmax", a, b, ">=")`` with ``a x + b`` the
+        difference of the two outputs on the region (see :mod:`reluineq.decisions`).
+        :mod:`reluineq.latex` and :mod:`reluineq.symbolic` write their inequalities from
+        these.
         """
         offsets = self._e.unit_offsets()
         pattern = self.pattern
@@ -236,6 +243,9 @@ class Region(_OfEnumeration):
                     out.append(("unit", -np.asarray(row), rhs, ">="))
                 else:
                     out.append(("unit", np.asarray(row), -rhs, "<="))
+            elif lab[0] == "argmax":
+                # Stored as (M_j - M_k) x <= d_k - d_j for f_k >= f_j.
+                out.append(("argmax", -np.asarray(row), rhs, ">="))
             elif lab[2] == "low":
                 out.append(("box", lab[1], -rhs, ">="))
             else:
@@ -322,7 +332,7 @@ class Partition(_OfEnumeration, Sequence[Region]):
         r = self._regions[k]
         if r is None:
             i = range(len(self._regions))[k]
-            r = self._regions[i] = Region(self._e, i)
+            r = self._regions[i] = self._e.region(i)
         return r
 
     def __iter__(self) -> Iterator[Region]:

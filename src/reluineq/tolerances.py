@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["FLOAT_TOL", "TOL", "hyperplane_tol"]
+__all__ = ["FLOAT_TOL", "TOL", "hyperplane_tol", "row_norms"]
 
 #: The geometric tolerance of float networks: a point closer than ``TOL * |w|`` to a
 #: unit's hyperplane ``w . x + b = 0`` lies on it, so a piece must reach farther than
@@ -33,7 +33,28 @@ TOL = 1e-9
 FLOAT_TOL = 10 * TOL
 
 
+def row_norms(w: np.ndarray) -> np.ndarray:
+    """The Euclidean norm of each row of ``w``, without overflow or underflow.
+
+    Squaring entries near ``1e154`` overflows to ``inf`` (and near ``1e-162`` underflows
+    to ``0``); each row is divided by its largest entry first.
+
+    >>> row_norms(np.array([[3e200, 4e200], [3e-200, 4e-200], [0.0, 0.0]])).tolist()
+    [5e+200, 5e-200, 0.0]
+    """
+    w = np.asarray(w, dtype=float)
+    norms = np.sqrt(np.einsum("ij,ij->i", w, w))
+    big = np.abs(w).max(axis=1, initial=0.0)
+    # Only rows whose squares leave float64's comfortable range are rescaled, so that
+    # ordinary rows keep the plain formula's value to the last bit.
+    far = (big > 1e150) | ((big < 1e-150) & (big > 0))
+    if far.any():
+        unit = w[far] / big[far, None]
+        norms[far] = big[far] * np.sqrt(np.einsum("ij,ij->i", unit, unit))
+    return norms
+
+
 def hyperplane_tol(w: np.ndarray) -> np.ndarray:
     """``TOL * |w_r|`` for each row ``w_r`` of ``w``: how near a point must be to the
     hyperplane ``w_r . x + b_r = 0``, measured as ``|w_r . x + b_r|``, to lie on it."""
-    return TOL * np.sqrt(np.einsum("ij,ij->i", w, w))
+    return TOL * row_norms(w)

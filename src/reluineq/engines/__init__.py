@@ -6,6 +6,7 @@
 - :mod:`.common`: what they share, and the constraint ids of a region's rows.
 
 An engine holds the current regions' geometry and offers ``count``, ``split(gj, origin,
-unit_id)`` (or, for the arrangement, a whole layer), ``vertices(i)`` and
-``constraint_ids(i)``.
+unit_id)`` (or, for the arrangement, a whole layer), ``vertices(i)``,
+``constraint_ids(i)`` and ``subset(ids)`` (a copy of some regions, which
+:mod:`reluineq.decisions` splits further).
 """

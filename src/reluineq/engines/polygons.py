@@ -257,6 +257,21 @@ class Polygons:
             placed.append((starts, sizes, lo, hi))
         return self._place(cut_ids, side, *placed)
 
+    def subset(self, ids: np.ndarray) -> Polygons:
+        """A new engine holding copies of polygons ``ids`` (repeats allowed), in that order,
+        with their edge labels; splitting it leaves this one as it is."""
+        ids = np.asarray(ids, dtype=np.intp)
+        new = object.__new__(Polygons)
+        new.exact = self.exact
+        idx = ranges(self.start[ids], self.size[ids])
+        new.X, new.lab = self.X[idx].copy(), self.lab[idx].copy()
+        new.used = len(idx)
+        new.size = self.size[ids].copy()
+        new.start = np.cumsum(new.size) - new.size
+        new.compact = True
+        new._box = (self.lo[ids].copy(), self.hi[ids].copy())
+        return new
+
     def vertices(self, i: int) -> np.ndarray:
         s = self.start[i]
         return self.X[s : s + self.size[i]]

@@ -105,6 +105,17 @@ class Polytopes:
             [side, np.zeros(len(cut), dtype=np.int8)]
         )
 
+    def subset(self, ids: np.ndarray) -> Polytopes:
+        """A new engine holding copies of polytopes ``ids`` (repeats allowed), in that
+        order, with their tight sets; splitting it leaves this one as it is."""
+        ids = [int(i) for i in ids]
+        new = object.__new__(Polytopes)
+        new.n, new.exact = self.n, self.exact
+        new.verts = [self.verts[i].copy() for i in ids]
+        new.masks = [list(self.masks[i]) for i in ids]
+        new.lo, new.hi = self.lo[ids].copy(), self.hi[ids].copy()
+        return new
+
     def vertices(self, i: int) -> np.ndarray:
         V = self.verts[i]
         if self.n != 2:

@@ -243,7 +243,8 @@ def activation_functions(
     >>> import matplotlib.pyplot as plt
     >>> fig = activation_functions()
     >>> [a.get_title() for a in fig.axes]
-    ['$y = x$', '$y = \\max(0, x)$', '$y = \\sigma(x)$']
+    ['$y = x$', '$y = \\max(0, x)$', '$y = \\operatorname{lrelu}_{\\frac{1}{100}}(x)$',
+     '$y = \\sigma(x)$']
     >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
