@@ -3,25 +3,16 @@ scikit-learn's predictions."""
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
 import sympy as sp
+from networks import exact_net
 
 from reluineq import CheckError, Network, latex, regions, symbolic
 from reluineq.decisions import DecisionRegions, check_decisions, decision_regions
-
-
-def exact_net(widths, seed, acts=None):
-    rng = np.random.default_rng(seed)
-    weights, biases = [], []
-    for a, b in itertools.pairwise(widths):
-        weights.append(rng.integers(-2, 3, size=(b, a)).tolist())
-        biases.append([F(int(k), 2) for k in rng.integers(-2, 3, size=b)])
-    return Network(weights, biases, acts or ["relu"] * (len(widths) - 2) + ["identity"])
 
 
 def sampled_labels(ds, X):

@@ -3,23 +3,14 @@ in 64 dimensions against LPs written here and sampling."""
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
+from networks import exact_net
 from scipy.optimize import linprog
 
 from reluineq import Network, latex, region_at, regions
-
-
-def exact_net(widths, seed, acts=None):
-    rng = np.random.default_rng(seed)
-    weights, biases = [], []
-    for a, b in itertools.pairwise(widths):
-        weights.append(rng.integers(-2, 3, size=(b, a)).tolist())
-        biases.append([F(int(k), 2) for k in rng.integers(-2, 3, size=b)])
-    return Network(weights, biases, acts or ["relu"] * (len(widths) - 2) + ["identity"])
 
 
 def rows_of(r, exact):

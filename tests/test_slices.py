@@ -3,26 +3,15 @@ the original network's regions cut by the plane."""
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction as F
 
 import numpy as np
 import pytest
 from bruteforce import brute_force, exact_layers, exact_pattern
+from networks import exact_net
 
 from reluineq import Network, check_regions, regions
 from reluineq.slices import plane, slice_network, to_inputs
-
-
-def exact_net(widths, seed, acts=None):
-    rng = np.random.default_rng(seed)
-    weights, biases = [], []
-    for a, b in itertools.pairwise(widths):
-        weights.append(rng.integers(-2, 3, size=(b, a)).tolist())
-        biases.append([F(int(k), 2) for k in rng.integers(-2, 3, size=b)])
-    acts = acts or ["relu"] * (len(widths) - 2) + ["identity"]
-    return Network(weights, biases, acts)
-
 
 PLANES = [
     [[0, 0, 0], [1, 0, 0], [0, 1, 0]],
