@@ -17,7 +17,6 @@ within :data:`~reluineq.tolerances.TOL` is declined at the step that notices it.
 
 from __future__ import annotations
 
-import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -152,12 +151,7 @@ def _line_crossings(s: _Sides, G: np.ndarray, ends: np.ndarray, chord: np.ndarra
                     ) -> tuple[np.ndarray, ...] | None:
     """Where two lines that straddle a polygon cross inside it: ``(points, polygon, unit
     a, unit b)``; ``None`` for a crossing on an edge or nearly parallel lines that meet."""
-    n_out = len(s.straddle)
-    # Every pair ja < jb of lines that straddle the same polygon. The caller keeps units
-    # times vertices small, so the (n_out, n_out, P) mask stays a few megabytes at most.
-    both = s.straddle[:, None, :] & s.straddle[None, :, :]
-    both &= _upper(n_out)
-    ja, jb, pa = both.nonzero()
+    ja, jb, pa = _straddling_pairs(s.straddle)
     la, lb = G[ja, pa], G[jb, pa]
     det = la[:, 0] * lb[:, 1] - lb[:, 0] * la[:, 1]
     # Lines within TOL of parallel have no reliable crossing: none is computed, and
@@ -272,10 +266,24 @@ def _sort_by_key(par: np.ndarray, S: np.ndarray, P: int) -> tuple[np.ndarray, np
     return by_key, new_cell
 
 
-@functools.cache
-def _upper(n: int) -> np.ndarray:
-    """``(n, n, 1)``: True where the first index is below the second."""
-    return np.triu(np.ones((n, n), dtype=bool), k=1)[:, :, None]
+def _straddling_pairs(straddle: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``ja < jb`` of lines that straddle the same polygon: ``(ja, jb, polygon)``.
+
+    Built from each polygon's own list of straddling lines, so the cost follows the pairs
+    that exist, not ``n_out**2`` times the polygons (a 64-unit layer over a few hundred
+    small polygons has a few thousand pairs, not a million mask entries).
+
+    >>> straddle = np.array([[1, 1], [1, 0], [1, 1]], dtype=bool)  # (units, polygons)
+    >>> [x.tolist() for x in _straddling_pairs(straddle)]
+    [[0, 0, 1, 0], [1, 2, 2, 2], [0, 0, 0, 1]]
+    """
+    pa, j = straddle.T.nonzero()                    # by polygon, then unit
+    k = np.bincount(pa, minlength=straddle.shape[1])
+    # Each entry pairs with the entries after it in its polygon's list.
+    after = k[pa] - 1 - (np.arange(len(j)) - (k.cumsum() - k)[pa])
+    a = np.arange(len(j)).repeat(after)
+    b = a + 1 + np.arange(len(a)) - (after.cumsum() - after).repeat(after)
+    return j[a], j[b], pa[a]
 
 
 def _chords_meet(ends: np.ndarray, m: np.ndarray, lb: np.ndarray, tol_b: np.ndarray) -> bool:
