@@ -63,11 +63,17 @@ PRESETS: dict[str, tuple[Network, list[tuple[int, int]]]] = {
 MAX_REGIONS = 50_000
 
 #: Loads explorer.js relative to the page's root (``data-content_root``, which Sphinx
-#: writes on ``<html>``) and mounts every explorer on the page; a second copy does nothing.
+#: writes on ``<html>``) and mounts every explorer on the page, once the first of them comes
+#: near the screen: a page whose explorers the reader never reaches runs none of their code
+#: (module scripts already wait for the page to be parsed). A second copy does no harm.
 _LOADER = (
     '<script type="module">'
     'const root = new URL(document.documentElement.dataset.content_root ?? "./", location.href);'
-    'import(new URL({script}, root).href).then((m) => m.mountAll());'
+    "const mount = () => import(new URL({script}, root).href).then((m) => m.mountAll());"
+    'const near = new IntersectionObserver((seen) => {'
+    "if (seen.some((e) => e.isIntersecting)) { near.disconnect(); mount(); }"
+    '}, {rootMargin: "100% 0px"});'
+    'document.querySelectorAll(".reluineq-explorer").forEach((e) => near.observe(e));'
     "</script>"
 )
 
