@@ -113,7 +113,7 @@ def browser():
 
 
 def open_tab(browser: Chromium, url: str) -> Tab:
-    return open_tab(browser, url, WIDTH, HEIGHT)
+    return browser.open(url, WIDTH, HEIGHT)
 
 
 @pytest.mark.parametrize("page", PAGES)
