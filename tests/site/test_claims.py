@@ -229,6 +229,16 @@ def test_sidebar_and_home_page_list_follow_the_series(site):
     assert listed == series()
 
 
+def test_the_archive_stays_in_date_order(site):
+    # Only the home page's list follows the series (docs/_ext/series.py); the page "by date"
+    # lists the posts newest first, whatever their place in the series.
+    text = " ".join(soup("blog/archive.html").select_one("article").get_text(" ").split())
+    dates = [dt.datetime.strptime(d, "%d %B %Y").date()
+             for d in re.findall(r"(\d\d [A-Z][a-z]+ \d{4}) :", text)]
+    assert len(dates) == len(POSTS)
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
 @pytest.mark.parametrize("post", POSTS)
 def test_previous_and_next_links_follow_the_series(site, post):
     order = series()
