@@ -13,6 +13,7 @@ leaves the site. axe-core checks these pages with every other page in ``test_aud
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -207,12 +208,15 @@ def test_regions_are_typeset_with_the_sites_katex(server, browser):
         tab.wait(f"{root}.querySelectorAll('.rx-details .katex').length > 0")
         tab.js("document.fonts.ready.then(() => true)")
         errors = tab.js("document.querySelectorAll('.rx-details .katex-error').length")
+        details = tab.js(f"{root}.querySelector('.rx-details').textContent")
         requests = tab.requests()
         tab.screenshot(SCREENSHOTS / "posts-move-the-lines-typeset.png",
                        '.reluineq-explorer[aria-label="Explorer: the nested layer"]')
     finally:
         tab.close()
     assert errors == 0
+    assert "Region 1 of 12" in details and "The network on it" in details
+    assert not re.search(r"\b(null|undefined|NaN)\b", details), details
     assert f"{server}_static/katex/katex.min.js" in requests
     assert outside(requests, server) == []
 

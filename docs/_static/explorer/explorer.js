@@ -1013,13 +1013,14 @@ export class Explorer {
     const list = el("ul", { class: "rx-system" },
       ...rows.map((row) => el("li", {}, math(row), el("span", { class: "rx-why", text: row.why }))));
     const affine = el("ul", { class: "rx-system" }, ...outputs.map((o) => el("li", {}, math(o))));
-    const rounding = rounded ? el("p", { class: "rx-hint", text: "Numbers rounded to three decimals." }) : null;
+    // replaceChildren, unlike el(), would print a null as the text "null".
+    const rounding = rounded ? [el("p", { class: "rx-hint", text: "Numbers rounded to three decimals." })] : [];
     this.details.replaceChildren(
       el("p", { class: "rx-heading", text: `Region ${this.rank[r] + 1} of ${map.count}` }),
       el("p", {}, "Pattern ", el("span", { class: "rx-pattern", text: groups.join(" · ") || "(no ReLU units)" }),
         " (1 = on, by layer)"),
       el("p", { class: "rx-subheading", text: `Its ${rows.length} inequalities` }), list,
-      el("p", { class: "rx-subheading", text: "The network on it" }), affine, rounding);
+      el("p", { class: "rx-subheading", text: "The network on it" }), affine, ...rounding);
     const katex = await loadKatex(this.katexUrl);
     for (const [node, m] of maths) {
       if (katex) katex.render(m.tex, node, { throwOnError: false, output: "htmlAndMathml" });
