@@ -7,15 +7,9 @@ Chromium is driven through the DevTools protocol over a websocket by the project
 127.0.0.1; Chromium's background networking is switched off.
 """
 
-import sys
-import tempfile
-from pathlib import Path
-
 import pytest
+from explorer_chromium import Chromium, Tab  # bench/, on the path by conftest.py
 from sitepaths import POSTS, ROOT, SCREENSHOTS
-
-sys.path.insert(0, str(ROOT / "bench"))
-from explorer_chromium import Chromium, Tab, serve  # the project's one DevTools client
 
 PAGES = ["index.html", "blog.html", "api.html", "authors-guide.html"] + [
     f"posts/{p}.html" for p in POSTS
@@ -88,28 +82,6 @@ PAGE_REPORT = r"""
   };
 })()
 """
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # A helper process that dies late may still leave a file behind: not a test failure.
-    with tempfile.TemporaryDirectory(
-        prefix="site-chromium-", ignore_cleanup_errors=True
-    ) as profile:
-        try:
-            chromium = Chromium(Path(profile))
-        except (FileNotFoundError, RuntimeError) as error:
-            pytest.fail(str(error))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def open_tab(browser: Chromium, url: str) -> Tab:

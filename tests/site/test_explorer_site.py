@@ -14,15 +14,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import tempfile
-from pathlib import Path
 
 import pytest
+from explorer_chromium import Tab  # bench/, on the path by conftest.py
 from sitepaths import ROOT, SCREENSHOTS
-
-sys.path.insert(0, str(ROOT / "bench"))
-from explorer_chromium import Chromium, Tab, serve  # the one DevTools client
 
 from reluineq import Network, regions
 
@@ -38,25 +33,6 @@ LIGHT, DARK = "rgb(255, 255, 255)", "rgb(22, 24, 28)"  # --rx-bg in explorer.css
 def widget(label: str) -> str:
     """A JavaScript expression for the explorer with this accessible name."""
     return f"document.querySelector('.reluineq-explorer[aria-label={json.dumps(label)}]')"
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with tempfile.TemporaryDirectory(prefix="site-explorer-", ignore_cleanup_errors=True) as prof:
-        try:
-            chromium = Chromium(Path(prof))
-        except (FileNotFoundError, RuntimeError) as error:
-            pytest.fail(str(error))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def settle(tab: Tab) -> None:
