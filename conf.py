@@ -83,18 +83,25 @@ nb_kernel_rgx_aliases = {"python3?": "python3"}
 
 # -- Math: KaTeX renders at build time (node), CSS and fonts are served from _static --------
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
-KATEX_STATIC = BUILD / "katex-static"  # holds katex/katex.min.css and katex/fonts/
+# holds katex/katex.min.css, katex/fonts/ and katex/katex.min.js
+KATEX_STATIC = BUILD / "katex-static"
 
 
 def _stage_katex_assets() -> None:
-    """Copy KaTeX's stylesheet and fonts (only) where html_static_path picks them up."""
+    """Copy KaTeX's stylesheet, fonts and script where html_static_path picks them up.
+
+    Pages load no KaTeX script: their math is rendered at build time. The script is there for
+    the region explorer (docs/_static/explorer/explorer.js), which typesets a region's
+    inequalities in the browser and fetches ``_static/katex/katex.min.js`` on first use.
+    """
     target = KATEX_STATIC / "katex"
-    if (target / "katex.min.css").exists():
+    if all((target / name).exists() for name in ("katex.min.css", "katex.min.js", "fonts")):
         return
     if not KATEX_DIST.is_dir():
         raise RuntimeError(f"{KATEX_DIST} is missing: run `npm ci` (make does this)")
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(KATEX_DIST / "katex.min.css", target / "katex.min.css")
+    for name in ("katex.min.css", "katex.min.js"):
+        shutil.copy2(KATEX_DIST / name, target / name)
     shutil.copytree(KATEX_DIST / "fonts", target / "fonts", dirs_exist_ok=True)
 
 

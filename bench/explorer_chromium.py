@@ -1,11 +1,13 @@
-"""Headless Chromium for the explorer: a standalone page, a server, and a DevTools client.
+"""Headless Chromium for the site's checks: a standalone page, a server, a DevTools client.
 
-``bench/explorer.py`` measures the widget's region-map updates per second with it, and
-``tests/site/test_explorer_browser.py`` drives the widget as a reader would (mouse, touch,
-keys). Both need the same three things: a page holding ``reluineq.explorer.html`` with the
-site's layout of ``_static/`` (the explorer's modules and KaTeX), an HTTP server on
-127.0.0.1 (ES modules do not load from ``file://``), and Chromium driven through the
-DevTools protocol over a websocket (``websockets``; no browser is downloaded).
+This is the project's one DevTools client. ``bench/explorer.py`` measures the explorer's
+region-map updates per second with it; ``tests/site/test_explorer_browser.py`` drives the
+widget on a standalone page as a reader would (mouse, touch, keys); ``tests/site/
+test_browser.py`` loads every page of the built site with it. They need the same things: a
+page holding ``reluineq.explorer.html`` with the site's layout of ``_static/`` (the
+explorer's modules and KaTeX), an HTTP server on 127.0.0.1 (ES modules do not load from
+``file://``), and Chromium driven through the DevTools protocol over a websocket
+(``websockets``; no browser is downloaded).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ FLAGS = [
     "--disable-extensions", "--disable-default-apps", "--hide-scrollbars", "--mute-audio",
     "--remote-debugging-port=0",
 ]
+MAX_SHOT_HEIGHT = 12000  # px: Chromium's screenshots of taller pages come out blank
 
 
 def write_page(directory: Path, body: str, title: str = "Region explorer",
@@ -158,7 +161,7 @@ class Chromium:
         """A new tab showing ``url``; ``before_load`` runs in the page before its scripts."""
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
-        tab = Tab(self, session["sessionId"])
+        tab = Tab(self, session["sessionId"], target)
         for domain in ("Page", "Network", "Runtime"):
             tab.call(f"{domain}.enable")
         tab.metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
@@ -182,10 +185,22 @@ def _between(start: tuple[float, float], end: tuple[float, float],
 class Tab:
     """One page: evaluate JavaScript, send real mouse, touch and key input, take screenshots."""
 
-    def __init__(self, browser: Chromium, session: str) -> None:
+    def __init__(self, browser: Chromium, session: str, target: str = "") -> None:
         self.browser = browser
         self.session = session
+        self.target = target
         self.metrics: dict[str, Any] = {}
+
+    def close(self) -> None:
+        """Close the tab and forget its events."""
+        self.browser.call("Target.closeTarget", {"targetId": self.target})
+        self.browser.events = [e for e in self.browser.events
+                               if e.get("sessionId") != self.session]
+
+    def events(self, method: str) -> list[dict]:
+        """The parameters of every ``method`` event the page has sent so far."""
+        return [e["params"] for e in self.browser.events
+                if e.get("method") == method and e.get("sessionId") == self.session]
 
     def call(self, method: str, params: dict | None = None, timeout: float = 60) -> dict:
         return self.browser.call(method, params, self.session, timeout)
@@ -254,6 +269,7 @@ class Tab:
         viewport would come out blank), then shrinks back.
         """
         height = self.js("Math.ceil(document.documentElement.scrollHeight)")
+        height = min(max(height, 600), MAX_SHOT_HEIGHT)
         self.call("Emulation.setDeviceMetricsOverride", {**self.metrics, "height": height})
         self.js("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         params: dict[str, Any] = {"format": "png"}
@@ -271,6 +287,4 @@ class Tab:
 
     def requests(self) -> list[str]:
         """Every URL the page has asked for so far."""
-        return [e["params"]["request"]["url"] for e in self.browser.events
-                if e.get("method") == "Network.requestWillBeSent"
-                and e.get("sessionId") == self.session]
+        return [e["request"]["url"] for e in self.events("Network.requestWillBeSent")]

@@ -100,7 +100,7 @@ def test_the_loader_is_a_module_script_that_fetches_nothing_from_elsewhere() -> 
     scripts = [a for t, a in elements.tags if t == "script"]
     assert scripts == [{"type": "module"}]
     (code,) = elements.scripts
-    assert '"_static/explorer/explorer.js"' in code and "mountAll" in code
+    assert '"_static/explorer/explorer.js"' in code and "m.mount(" in code
     assert "content_root" in code
     assert not re.search(r"https?:", page)
     custom = explorer.html(net, box, script="assets/explorer.js")

@@ -9,10 +9,12 @@ those pages come out differently from the first build's:
   sidebar's tags and archives;
 * myst-nb writes its stylesheet only when the build finishes, so in a cold build no page can
   link it with a checksum (``?v=``), and in a warm build every rewritten page does.
+* the search index keeps, with no page, every word that a rewritten page no longer has (the
+  commit in each post's ``pip install`` line, after a commit), where a cold build has none.
 
-So every build reads and writes every page. The notebooks' outputs come from the execution
-cache, so this costs seconds, not a re-execution. And myst-nb's stylesheet is in place before
-the first page is written.
+So every build reads and writes every page, and words that no page has leave the index. The
+notebooks' outputs come from the execution cache, so this costs seconds, not a re-execution.
+And myst-nb's stylesheet is in place before the first page is written.
 
 A build in another directory differs only in ``.buildinfo``, whose configuration hash covers
 absolute paths (the static folders, a temporary folder of sphinxcontrib-katex). The hash is
@@ -89,7 +91,33 @@ def _drop_backup(app: Sphinx, exception: Exception | None) -> None:
         (Path(app.outdir) / ".buildinfo.bak").unlink(missing_ok=True)
 
 
+def drop_unused_words(mapping: dict[str, set[str]]) -> None:
+    """Remove the words that no document has from a search index's word -> documents map.
+
+    >>> index = {"relu": {"posts/a"}, "45f0a3a": set()}
+    >>> drop_unused_words(index)
+    >>> index
+    {'relu': {'posts/a'}}
+    """
+    for word in [w for w, docs in mapping.items() if not docs]:
+        del mapping[word]
+
+
+def _prune_then_drop_unused(prune):
+    def pruned(self, docnames) -> None:
+        prune(self, docnames)
+        drop_unused_words(self._mapping)
+        drop_unused_words(self._title_mapping)
+
+    pruned.reproducible = True
+    return pruned
+
+
 def setup(app: Sphinx) -> dict:
+    from sphinx.search import IndexBuilder
+
+    if not getattr(IndexBuilder.prune, "reproducible", False):
+        IndexBuilder.prune = _prune_then_drop_unused(IndexBuilder.prune)
     app.connect("build-finished", _drop_backup)
     app.connect("env-get-outdated", _read_everything)
     app.connect("builder-inited", _stylesheet_first)

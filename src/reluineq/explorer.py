@@ -63,11 +63,20 @@ PRESETS: dict[str, tuple[Network, list[tuple[int, int]]]] = {
 MAX_REGIONS = 50_000
 
 #: Loads explorer.js relative to the page's root (``data-content_root``, which Sphinx
-#: writes on ``<html>``) and mounts every explorer on the page; a second copy does nothing.
+#: writes on ``<html>``) and mounts each explorer on the page when it comes near the screen:
+#: the page loads without running any explorer's code, and a reader who scrolls on computes
+#: the regions of one explorer at a time (module scripts already wait for the page to be
+#: parsed). Each copy watches the explorers no copy watches yet, so repeating it is harmless.
 _LOADER = (
     '<script type="module">'
     'const root = new URL(document.documentElement.dataset.content_root ?? "./", location.href);'
-    'import(new URL({script}, root).href).then((m) => m.mountAll());'
+    "const near = new IntersectionObserver((seen) => {"
+    "for (const e of seen) if (e.isIntersecting) {"
+    "near.unobserve(e.target);"
+    "import(new URL({script}, root).href).then((m) => m.mount(e.target));"
+    '}}, {rootMargin: "50% 0px"});'
+    'for (const e of document.querySelectorAll(".reluineq-explorer")) '
+    "if (!e.rxWatched) { e.rxWatched = true; near.observe(e); }"
     "</script>"
 )
 

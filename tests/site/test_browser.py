@@ -2,45 +2,15 @@
 resolve, nothing fetched from outside the site, search works. Screenshots of the home page and
 every post go to ``_build/screenshots``.
 
-Chromium is driven through the DevTools protocol over a websocket (``websockets``, already a
-dependency of sphinx-autobuild); no browser is downloaded. The site is served from a thread on
+Chromium is driven through the DevTools protocol over a websocket by the project's one client,
+``bench/explorer_chromium.py``; no browser is downloaded. The site is served from a thread on
 127.0.0.1; Chromium's background networking is switched off.
 """
 
-import base64
-import contextlib
-import functools
-import http.server
-import json
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import threading
-import time
-from pathlib import Path
-
 import pytest
-import websockets.sync.client as websockets_sync
+from explorer_chromium import Chromium, Tab  # bench/, on the path by conftest.py
 from sitepaths import POSTS, ROOT, SCREENSHOTS
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-    "--disable-extensions",
-    "--disable-default-apps",
-    "--hide-scrollbars",
-    "--mute-audio",
-    "--remote-debugging-port=0",
-]
 PAGES = ["index.html", "blog.html", "api.html", "authors-guide.html"] + [
     f"posts/{p}.html" for p in POSTS
 ]
@@ -114,162 +84,22 @@ PAGE_REPORT = r"""
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class Chromium:
-    """The few DevTools-protocol calls the tests need, over one browser websocket."""
-
-    def __init__(self, profile: Path):
-        if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-            pytest.fail(f"no Chromium at {CHROMIUM}: run `make chromium`")
-        self.process = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its helper processes share a group we can end at once
-        )
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.close()
-                pytest.fail("Chromium did not open its DevTools port")
-            time.sleep(0.05)
-        port, path = port_file.read_text().splitlines()[:2]
-        self.stack = contextlib.ExitStack()
-        self.ws = self.stack.enter_context(
-            websockets_sync.connect(f"ws://127.0.0.1:{port}{path}", max_size=None)
-        )
-        self.counter = 0
-        self.events: list[dict] = []
-
-    def close(self):
-        if getattr(self, "stack", None) is not None:
-            self.stack.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        # Chromium's helpers (crash handler, zygotes) can outlive the browser and keep
-        # writing to the profile; end the whole group before the profile is deleted.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-
-    def _receive(self, timeout: float) -> dict:
-        return json.loads(self.ws.recv(timeout=timeout))
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 60) -> dict:
-        self.counter += 1
-        message = {"id": self.counter, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message))
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = self._receive(max(0.01, deadline - time.monotonic()))
-            if reply.get("id") == self.counter:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-            self.events.append(reply)
-
-    def wait_for(self, method: str, session: str, timeout: float = 60) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, event in enumerate(self.events):
-                if event.get("method") == method and event.get("sessionId") == session:
-                    return self.events.pop(i)
-            self.events.append(self._receive(max(0.01, deadline - time.monotonic())))
-
-    def open(self, url: str) -> "Tab":
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
-        tab = Tab(self, target, session["sessionId"])
-        for domain in ("Page", "Network", "Runtime"):
-            tab.call(f"{domain}.enable")
-        tab.call("Emulation.setDeviceMetricsOverride",
-                 {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
-        tab.call("Page.navigate", {"url": url})
-        self.wait_for("Page.loadEventFired", tab.session)
-        return tab
-
-
-class Tab:
-    def __init__(self, browser: Chromium, target: str, session: str):
-        self.browser, self.target, self.session = browser, target, session
-
-    def call(self, method: str, params: dict | None = None) -> dict:
-        return self.browser.call(method, params, self.session)
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
-                                                "returnByValue": True})
-        if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"])
-        return result["result"].get("value")
-
-    def events(self, method: str) -> list[dict]:
-        return [e["params"] for e in self.browser.events
-                if e.get("method") == method and e.get("sessionId") == self.session]
-
-    def screenshot(self, path: Path, height: int) -> None:
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": WIDTH, "height": min(max(height, 600), 12000),
-                   "deviceScaleFactor": 1, "mobile": False})
-        time.sleep(0.2)  # let the theme re-lay out the taller viewport
-        data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(data))
-
-    def close(self) -> None:
-        self.browser.call("Target.closeTarget", {"targetId": self.target})
-        self.browser.events = [e for e in self.browser.events
-                               if e.get("sessionId") != self.session]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # A helper process that dies late may still leave a file behind: not a test failure.
-    with tempfile.TemporaryDirectory(
-        prefix="site-chromium-", ignore_cleanup_errors=True
-    ) as profile:
-        chromium = Chromium(Path(profile))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def open_tab(browser: Chromium, url: str) -> Tab:
+    return browser.open(url, WIDTH, HEIGHT)
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_in_browser(server, browser, page):
-    tab = browser.open(server + page)
+    tab = open_tab(browser, server + page)
     try:
-        report = tab.evaluate(PAGE_REPORT)
+        report = tab.js(PAGE_REPORT)
         requests = [e["request"]["url"] for e in tab.events("Network.requestWillBeSent")]
         failed = [e.get("errorText") for e in tab.events("Network.loadingFailed")]
         statuses = [(e["response"]["url"], e["response"]["status"])
                     for e in tab.events("Network.responseReceived")]
         exceptions = tab.events("Runtime.exceptionThrown")
         if page == "index.html" or page.startswith("posts/"):
-            tab.screenshot(SCREENSHOTS / (page.replace("/", "-").removesuffix(".html") + ".png"),
-                           report["height"])
+            tab.screenshot(SCREENSHOTS / (page.replace("/", "-").removesuffix(".html") + ".png"))
     finally:
         tab.close()
 
@@ -300,18 +130,18 @@ def test_page_in_browser(server, browser, page):
 
 @pytest.mark.parametrize("post", POSTS)
 def test_post_renders_math_and_figures(server, browser, post):
-    tab = browser.open(f"{server}posts/{post}.html")
+    tab = open_tab(browser, f"{server}posts/{post}.html")
     try:
-        report = tab.evaluate(PAGE_REPORT)
+        report = tab.js(PAGE_REPORT)
     finally:
         tab.close()
     assert report["maths"] > 0 and report["images"], "a post shows computed math and figures"
 
 
 def test_search_finds_posts(server, browser):
-    tab = browser.open(f"{server}search.html?q=network")
+    tab = open_tab(browser, f"{server}search.html?q=network")
     try:
-        found = tab.evaluate("""
+        found = tab.js("""
         (async () => {
           for (let i = 0; i < 100; i++) {
             const summary = document.querySelector("#search-results .search-summary");
@@ -335,13 +165,13 @@ def test_dark_mode_follows_the_reader(server, browser):
     and, in "auto", follows ``prefers-color-scheme``; the site's colours are the ``--site-*``
     custom properties of ``body`` (docs/_static/site.css).
     """
-    tab = browser.open("about:blank")
+    tab = open_tab(browser, "about:blank")
     try:
         tab.call("Emulation.setEmulatedMedia",
                  {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
         tab.call("Page.navigate", {"url": f"{server}posts/{POSTS[0]}.html"})
         browser.wait_for("Page.loadEventFired", tab.session)
-        theme = tab.evaluate("""
+        theme = tab.js("""
         (async () => {
           await document.fonts.ready;
           const style = getComputedStyle(document.body);
@@ -349,7 +179,7 @@ def test_dark_mode_follows_the_reader(server, browser):
                   style.backgroundColor, style.getPropertyValue("--site-text").trim()];
         })()
         """)
-        tab.screenshot(SCREENSHOTS / f"posts-{POSTS[0]}-dark.png", 1600)
+        tab.screenshot(SCREENSHOTS / f"posts-{POSTS[0]}-dark.png")
     finally:
         tab.close()
     assert theme[0] == "auto", theme
@@ -372,9 +202,9 @@ def test_some_post_has_an_animation():
 def test_animation_plays_offline(server, browser, post):
     """Press Play on every animation: its frames (image files) change, the slider follows,
     and Pause stops it. Frames load only once the reader starts the animation."""
-    tab = browser.open(f"{server}posts/{post}.html")
+    tab = open_tab(browser, f"{server}posts/{post}.html")
     try:
-        seen = tab.evaluate("""
+        seen = tab.js("""
         (async () => {
           const results = [];
           const pngs = () => performance.getEntriesByType("resource")

@@ -197,6 +197,35 @@ def test_articles_form_one_explicit_series():
     assert len(set(order)) == len(order)
 
 
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth"]
+# "This page, the third of the series", "the first article of a series", "the last of the series"
+PLACE = re.compile(r"\bthe\s+(" + "|".join([*ORDINALS, "last"])
+                   + r")(?:\s+article)?\s+of\s+(?:the|a)\s+series\b", re.I)
+
+
+def places_claimed(source: str) -> list[str]:
+    """The places in the series that an article's source says it has ("third", "last")."""
+    return [m.group(1).lower() for m in PLACE.finditer(source)]
+
+
+def test_places_claimed_finds_ordinals_across_lines():
+    assert places_claimed("This page, the third\nof the series, after") == ["third"]
+    assert places_claimed("It is the first article of a series;") == ["first"]
+    assert places_claimed("the last of the\nseries, shows") == ["last"]
+    assert places_claimed("Every network in this series so far") == []
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_an_article_says_its_true_place_in_the_series(post):
+    source = (ROOT / "docs" / "posts" / f"{post}.md").read_text(encoding="utf-8")
+    order = series()
+    k = order.index(post)
+    true = {ORDINALS[k]} | ({"last"} if k == len(order) - 1 else set())
+    claimed = places_claimed(source)
+    assert set(claimed) <= true, f"{post} is article {k + 1} of {len(order)}, says {claimed}"
+
+
 def test_start_here_points_at_the_first_article(site):
     start = soup("index.html").find(string=re.compile("Start here"))
     link = start.find_next("a", href=True)
@@ -210,6 +239,16 @@ def test_sidebar_and_home_page_list_follow_the_series(site):
     listed = list(dict.fromkeys(page_of(a["href"])
                                 for a in tree.select(".postlist a[href^='posts/']")))
     assert listed == series()
+
+
+def test_the_archive_stays_in_date_order(site):
+    # Only the home page's list follows the series (docs/_ext/series.py); the page "by date"
+    # lists the posts newest first, whatever their place in the series.
+    text = " ".join(soup("blog/archive.html").select_one("article").get_text(" ").split())
+    dates = [dt.datetime.strptime(d, "%d %B %Y").date()
+             for d in re.findall(r"(\d\d [A-Z][a-z]+ \d{4}) :", text)]
+    assert len(dates) == len(POSTS)
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
 
 
 @pytest.mark.parametrize("post", POSTS)

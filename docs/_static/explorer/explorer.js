@@ -2,7 +2,7 @@
 //
 // `reluineq.explorer.html(net, box)` writes a `<div class="reluineq-explorer">` holding the
 // network (`data-network`, Network.to_dict() JSON), its box and presets, and a module
-// script that calls `mountAll()`. The widget draws every region (regions.js) coloured by its
+// script that calls `mount()` on each when it comes near the screen. The widget draws every region (regions.js) coloured by its
 // activation pattern, shows a region's inequality system and affine map typeset by KaTeX,
 // lets the reader drag first-layer lines, move any weight or bias with a slider, add and
 // remove units and layers, and train the network on a toy dataset (train.js).
@@ -31,18 +31,22 @@ const OWN_CSS = new URL("explorer.css", import.meta.url).href;
 let ids = 0;
 const uid = (what) => `rx${++ids}-${what}`;
 
+/** Mount the explorer `root` unless it is mounted already; its Explorer, or null. */
+export function mount(root) {
+  if (root.explorer || root.dataset.error) return root.explorer ?? null;
+  try {
+    return new Explorer(root);
+  } catch (error) {
+    // One broken explorer must not keep the others on the page from mounting.
+    root.dataset.error = error.message;
+    console.error("reluineq explorer:", error);
+    return null;
+  }
+}
+
 /** Mount every explorer under `scope` that is not mounted yet. */
 export function mountAll(scope = document) {
-  for (const root of scope.querySelectorAll(".reluineq-explorer")) {
-    if (root.explorer || root.dataset.error) continue;
-    try {
-      new Explorer(root);
-    } catch (error) {
-      // One broken explorer must not keep the others on the page from mounting.
-      root.dataset.error = error.message;
-      console.error("reluineq explorer:", error);
-    }
-  }
+  for (const root of scope.querySelectorAll(".reluineq-explorer")) mount(root);
 }
 
 // -- small DOM helpers --------------------------------------------------------------------
@@ -246,8 +250,9 @@ export class Explorer {
     const main = el("div", { class: "rx-main" }, figure, side);
 
     this.status = el("p", { class: "rx-status", role: "status" });
-    this.editor = el("section", { class: "rx-panel", "aria-label": "Weights and biases" });
-    this.trainPanel = el("section", { class: "rx-panel", "aria-label": "Training", hidden: true });
+    // Named after the widget: a page with several explorers has several of these landmarks.
+    this.editor = el("section", { class: "rx-panel", "aria-label": `${this.title}: weights and biases` });
+    this.trainPanel = el("section", { class: "rx-panel", "aria-label": `${this.title}: training`, hidden: true });
     this.jsonBox = el("textarea", { readonly: true, "aria-label": "The network as JSON, for reluineq.Network.from_dict", rows: "6" });
     const jsonDetails = el("details", { class: "rx-panel" }, el("summary", { text: "The network as JSON" }), this.jsonBox);
     jsonDetails.addEventListener("toggle", () => { if (jsonDetails.open) this.jsonBox.value = this.networkJson(); });
@@ -1008,13 +1013,14 @@ export class Explorer {
     const list = el("ul", { class: "rx-system" },
       ...rows.map((row) => el("li", {}, math(row), el("span", { class: "rx-why", text: row.why }))));
     const affine = el("ul", { class: "rx-system" }, ...outputs.map((o) => el("li", {}, math(o))));
-    const rounding = rounded ? el("p", { class: "rx-hint", text: "Numbers rounded to three decimals." }) : null;
+    // replaceChildren, unlike el(), would print a null as the text "null".
+    const rounding = rounded ? [el("p", { class: "rx-hint", text: "Numbers rounded to three decimals." })] : [];
     this.details.replaceChildren(
       el("p", { class: "rx-heading", text: `Region ${this.rank[r] + 1} of ${map.count}` }),
       el("p", {}, "Pattern ", el("span", { class: "rx-pattern", text: groups.join(" · ") || "(no ReLU units)" }),
         " (1 = on, by layer)"),
       el("p", { class: "rx-subheading", text: `Its ${rows.length} inequalities` }), list,
-      el("p", { class: "rx-subheading", text: "The network on it" }), affine, rounding);
+      el("p", { class: "rx-subheading", text: "The network on it" }), affine, ...rounding);
     const katex = await loadKatex(this.katexUrl);
     for (const [node, m] of maths) {
       if (katex) katex.render(m.tex, node, { throwOnError: false, output: "htmlAndMathml" });
