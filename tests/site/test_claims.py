@@ -141,17 +141,6 @@ def articles_toctree(source: str) -> list[str]:
     raise AssertionError("docs/index.md has no toctree captioned Articles")
 
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-            "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth")
-ORDINAL_CLAIM = re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(?:article\s+)?of\s+the\s+series",
-                           re.I)
-
-
-def claimed_positions(text: str) -> list[int]:
-    """Every position in the series that ``text`` claims for itself, counted from 1."""
-    return [ORDINALS.index(m.group(1).lower()) + 1 for m in ORDINAL_CLAIM.finditer(text)]
-
-
 # -- the built site ---------------------------------------------------------------------------
 @cache
 def soup(page: str) -> BeautifulSoup:
@@ -268,14 +257,6 @@ def test_previous_and_next_links_follow_the_series(site, post):
 
 
 @pytest.mark.parametrize("post", POSTS)
-def test_a_post_that_names_its_place_in_the_series_is_there(post):
-    text = (ROOT / "docs" / "posts" / f"{post}.md").read_text(encoding="utf-8")
-    place = series().index(post) + 1
-    assert all(k == place for k in claimed_positions(text)), (
-        f"{post} calls itself number {claimed_positions(text)} of the series; it is {place}")
-
-
-@pytest.mark.parametrize("post", POSTS)
 def test_dates_are_published_dates_in_the_past(post):
     head = (ROOT / "docs" / "posts" / f"{post}.md").read_text(encoding="utf-8").split("---")[1]
     date = dt.date.fromisoformat(re.search(r'^date: "(\d{4}-\d\d-\d\d)"', head, re.M).group(1))
@@ -366,12 +347,6 @@ def test_unlinked_first_uses_are_caught():
             'activation region</code><p><a href="../glossary.html#term-activation-region">'
             'Activation regions</a> are convex.</p></article>')
     assert unlinked_first_uses(code) == []
-
-
-def test_ordinal_claims_are_read():
-    assert claimed_positions("This page, the fourth of the series, computes it.") == [4]
-    assert claimed_positions("the Ninth  of the\nseries") == [9]
-    assert claimed_positions("the fourth layer of the network") == []
 
 
 def test_articles_toctree_must_be_an_explicit_list():
