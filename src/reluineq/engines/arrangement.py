@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..tolerances import TOL
-from .common import ring_next
+from .common import FLOAT_RANGE, FloatRangeError, ring_next, too_large
 from .polygons import Polygons
 
 __all__ = ["cut_layer"]
@@ -94,9 +94,14 @@ def _vertex_signs(geom: Polygons, G: np.ndarray) -> _Sides | None:
     """Each line's value at each vertex of its polygon, and which polygons it straddles."""
     X, lab, first, size = geom.polygon_major()
     par = np.arange(len(size)).repeat(size)
-    norm = np.sqrt(G[:, :, 0] ** 2 + G[:, :, 1] ** 2)   # (n_out, P)
+    # hypot, not the root of a sum of squares: squares of weights near 1e154 overflow,
+    # which made the tolerance infinite and dropped the line.
+    norm = np.hypot(G[:, :, 0], G[:, :, 1])         # (n_out, P)
     gp = G.take(par, axis=1)                        # (n_out, V, 3): each vertex's lines
-    Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
+    if not ((np.abs(Z) <= FLOAT_RANGE).all() and np.isfinite(norm).all()):
+        raise FloatRangeError(too_large())
     # A vertex within tolerances.hyperplane_tol of a line lies on it.
     Z[np.abs(Z) <= TOL * norm.take(par, axis=1)] = 0.0
     pos = np.logical_or.reduceat(Z > 0, first, axis=1)      # (n_out, P)
@@ -115,7 +120,8 @@ def _corners(s: _Sides, G: np.ndarray, unit0: int) -> _Corners | None:
     V = len(s.X)
     P = s.straddle.shape[1]
     # A line crossing an edge, vertex v -> next(v); sorted by unit, polygon, edge.
-    j_b, v_b = ((s.Z * s.Z[:, s.nxt]) < 0).nonzero()
+    # Signs, not values: the product of two values near 1e200 overflows.
+    j_b, v_b = ((np.sign(s.Z) * np.sign(s.Z[:, s.nxt])) < 0).nonzero()
     w_b = s.nxt[v_b]
     zi, zj = s.Z[j_b, v_b], s.Z[j_b, w_b]
     t = zi / (zi - zj)
@@ -159,7 +165,10 @@ def _line_crossings(s: _Sides, G: np.ndarray, ends: np.ndarray, chord: np.ndarra
     both &= _upper(n_out)
     ja, jb, pa = both.nonzero()
     la, lb = G[ja, pa], G[jb, pa]
-    det = la[:, 0] * lb[:, 1] - lb[:, 0] * la[:, 1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        det = la[:, 0] * lb[:, 1] - lb[:, 0] * la[:, 1]
+    if not np.isfinite(det).all():
+        return None                                 # weights too large to cross here
     # Lines within TOL of parallel have no reliable crossing: none is computed, and
     # where their chords meet, the layer is not in general position.
     ok = np.abs(det) > TOL * s.norm[ja, pa] * s.norm[jb, pa]
@@ -168,15 +177,21 @@ def _line_crossings(s: _Sides, G: np.ndarray, ends: np.ndarray, chord: np.ndarra
             return None
         pa, ja, jb, la, lb, det = pa[ok], ja[ok], jb[ok], la[ok], lb[ok], det[ok]
     q = np.empty((len(det), 2))
-    q[:, 0] = (la[:, 1] * lb[:, 2] - lb[:, 1] * la[:, 2]) / det
-    q[:, 1] = (la[:, 2] * lb[:, 0] - lb[:, 2] * la[:, 0]) / det
+    with np.errstate(over="ignore", invalid="ignore"):
+        q[:, 0] = (la[:, 1] * lb[:, 2] - lb[:, 1] * la[:, 2]) / det
+        q[:, 1] = (la[:, 2] * lb[:, 0] - lb[:, 2] * la[:, 0]) / det
+    if not np.isfinite(q).all():
+        return None
     # The crossing lies on line ja: it is inside the polygon when it lies inside that
     # line's chord, measured as distances from the chord's two ends.
     m = chord[ja, pa]
     e1 = ends[m]
     d = ends[m + 1] - e1
-    length = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2)
-    along = ((q - e1) * d).sum(axis=1) / length
+    length = np.hypot(d[:, 0], d[:, 1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        along = ((q - e1) * (d / length[:, None])).sum(axis=1)
+    if not np.isfinite(along).all():
+        return None
     margin = np.minimum(along, length - along)
     if (np.abs(margin) <= TOL).any():
         return None                                 # a crossing on an edge or a corner

@@ -13,7 +13,40 @@ import numpy as np
 
 from ..tolerances import hyperplane_tol
 
-__all__ = ["box_face_id", "decode_id", "ranges", "ring_next", "sides", "snap", "unit_id"]
+__all__ = ["FLOAT_RANGE", "FloatRangeError", "box_face_id", "check_float_box", "decode_id",
+           "ranges", "ring_next", "sides", "snap", "too_large", "unit_id"]
+
+
+#: The largest magnitude a float box coordinate or pre-activation may reach: a quarter of
+#: float64's largest number, so that the differences and interpolations of a split
+#: (``z_i - z_j``, ``x_j - x_i``) cannot overflow.
+FLOAT_RANGE = 2.0**1021
+
+
+class FloatRangeError(ValueError):
+    """A float network's pre-activations leave float64's range inside the box.
+
+    Raised instead of going on with ``inf`` or ``NaN``, which would silently drop
+    hyperplanes or give regions ``NaN`` vertices.
+    """
+
+
+def too_large() -> str:
+    """The message of :class:`FloatRangeError`."""
+    return (f"a pre-activation inside the box exceeds {FLOAT_RANGE:.3g} in magnitude (or is "
+            "inf/nan): the box or the weights are too large for float arithmetic; scale "
+            "them down, or use an exact network (Fraction weights)")
+
+
+def check_float_box(box: np.ndarray) -> None:
+    """Raise :class:`FloatRangeError` when a float box's corner is beyond
+    :data:`FLOAT_RANGE`, where a split's arithmetic would overflow."""
+    big = float(np.abs(np.asarray(box, dtype=float)).max(initial=0.0))
+    if not big <= FLOAT_RANGE:
+        raise FloatRangeError(
+            f"the box reaches {big:.3g}, beyond {FLOAT_RANGE:.3g}, where float arithmetic "
+            "overflows when regions are split; shrink the box, or use an exact network "
+            "(Fraction weights)")
 
 
 def box_face_id(axis: int, side: int) -> int:
@@ -55,9 +88,15 @@ def sides(
         tol = np.zeros(len(g), dtype=object)
         tol[:] = Fraction(0)
         return zmin > tol, zmax < -tol, tol
-    mid = np.einsum("ij,ij->i", w, lo + hi) * 0.5 + b
-    rad = np.einsum("ij,ij->i", np.abs(w), hi - lo) * 0.5
-    zmin, zmax = mid - rad, mid + rad
+    with np.errstate(over="ignore", invalid="ignore"):
+        # Halves first: lo + hi and hi - lo overflow for a box near +-1.8e308.
+        mid = np.einsum("ij,ij->i", w, lo * 0.5 + hi * 0.5) + b
+        rad = np.einsum("ij,ij->i", np.abs(w), hi * 0.5 - lo * 0.5)
+        zmin, zmax = mid - rad, mid + rad
+    # Every pre-activation inside a region lies within [zmin, zmax]: when those are
+    # finite, so is every value the split computes from the region's vertices.
+    if not ((np.abs(zmin) <= FLOAT_RANGE).all() and (np.abs(zmax) <= FLOAT_RANGE).all()):
+        raise FloatRangeError(too_large())
     tol = hyperplane_tol(w)
     return zmin > tol, zmax < -tol, tol
 
