@@ -240,7 +240,9 @@ def _cut(
     a new one), each region's parent before the layer, and its bits for the layer."""
     if (isinstance(geom, Polygons) and not geom.exact
             and G.shape[0] * int(geom.size.sum()) <= ARRANGEMENT_LIMIT):
-        done = arrangement.cut_layer(geom, G, unit0)
+        # With a limit the arrangement declines a layer that may pass it, so that the
+        # unit-by-unit split below refuses it having held no more regions than that.
+        done = arrangement.cut_layer(geom, G, unit0, max_regions)
         if done is not None:
             if max_regions is not None and done[0].count > max_regions:
                 raise TooManyRegionsError(_too_many(max_regions, f"layer {li}"))

@@ -26,7 +26,7 @@ from ..tolerances import TOL
 from .common import FLOAT_RANGE, FloatRangeError, ring_next, too_large
 from .polygons import Polygons
 
-__all__ = ["cut_layer"]
+__all__ = ["MEMORY_LIMIT", "cut_layer"]
 
 #: The sign combinations of a corner's free units: a corner on one line touches a cell
 #: on either side of it, a crossing of two lines four cells.
@@ -58,8 +58,15 @@ class _Corners(NamedTuple):
     free: np.ndarray
 
 
+#: The arrangement declines a layer (the caller splits it unit by unit, which holds only
+#: the regions that exist) when units times (corners + 3 crossings), the size of its
+#: largest arrays, could pass this many floats: about 32 MB each. The 2-D benchmarks
+#: reach 5e5 at most; a 2-1000-1 network's first layer would reach 1e9, some 12 GB.
+MEMORY_LIMIT = 4_000_000
+
+
 def cut_layer(
-    geom: Polygons, G: np.ndarray, unit0: int
+    geom: Polygons, G: np.ndarray, unit0: int, limit: int | None = None
 ) -> tuple[Polygons, np.ndarray, np.ndarray] | None:
     """Cut every polygon by all of a ReLU layer's lines at once (float networks, 2-D).
 
@@ -79,10 +86,26 @@ def cut_layer(
         units; ``None`` when a polygon is not in general position within
         :data:`~reluineq.tolerances.TOL` (a line through a corner, three lines through a
         point, a crossing on an edge, coincident lines), which the caller then splits
-        unit by unit.
+        unit by unit; also ``None`` when the layer's arrays could pass
+        :data:`MEMORY_LIMIT`, or when there may be more than ``limit`` cells (a line
+        across a polygon adds a cell to it unless it coincides with another, and so does
+        each crossing of two lines inside it): the unit-by-unit split then stops as soon
+        as the regions pass the limit, having held no more than that.
     """
     sides = _vertex_signs(geom, G)
-    corners = None if sides is None else _corners(sides, G, unit0)
+    if sides is None:
+        return None
+    per_polygon = sides.straddle.sum(axis=0)
+    at_least = geom.count + int(per_polygon.sum())
+    if limit is not None and at_least > limit:
+        return None
+    pairs = int((per_polygon * (per_polygon - 1) // 2).sum())
+    if len(G) * (len(sides.X) + 2 * int(per_polygon.sum()) + 4 * pairs) > MEMORY_LIMIT:
+        return None
+    corners = _corners(sides, G, unit0)
+    if corners is not None and limit is not None:
+        if at_least + int((corners.free[:, 1] >= 0).sum()) > limit:
+            return None
     found = None if corners is None else _incidences(sides, corners, G)
     if found is None:
         return None
