@@ -69,3 +69,16 @@ def test_a_large_box_within_range_is_still_enumerated():
     assert sorted(r.pattern for r in rs) == [(0, 0), (0, 1), (1, 0), (1, 1)]
     for r in rs:
         assert np.isfinite(np.asarray(r.vertices, dtype=float)).all()
+
+
+def test_milp_on_a_box_beyond_highs_range_is_a_clear_error():
+    # Issue 9: HiGHS stopped with "Model error" on a box of 1e15; optimize_by_regions,
+    # one LP per region, still answers there.
+    from reluineq import lp
+
+    net = Network([[[1], [1]], [[1, -1]]], [[0, -1], [0]], ["relu", "identity"])
+    assert lp.optimize(net, [(-1e14, 1e14)]).value == pytest.approx(1.0)
+    for edge in (1e15, 1e20):
+        with pytest.raises(ValueError, match=r"HiGHS reads 1e\+15 and more as infinite"):
+            lp.optimize(net, [(-edge, edge)])
+    assert lp.optimize_by_regions(net, [(-1e15, 1e15)]).value == pytest.approx(1.0)
