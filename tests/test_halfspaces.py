@@ -130,3 +130,19 @@ def test_a_hyperplane_through_a_vertex_is_not_a_cut():
     for m in (net, net.to_float()):
         rs = regions(m, [(-1, 1)] * 3, method="halfspace")
         assert [r.pattern for r in rs] == [(0,)]
+
+
+def test_exact_network_above_the_threshold_takes_the_certified_engine():
+    rng = np.random.default_rng(0)
+    n = HALFSPACE_DIMS
+    W = [[Fraction(int(v), 4) for v in row] for row in rng.integers(-4, 5, size=(5, n))]
+    b = [Fraction(int(v), 8) for v in rng.integers(-4, 5, size=5)]
+    net = Network([W, [[1, -1, 1, 1, -1]]], [b, [0]], ["relu", "identity"])
+    rs = regions(net, [(-1, 1)] * n)
+    assert len({r.pattern for r in rs}) == len(rs) > 1
+    for r in rs:
+        assert (r.A.dot(r.point) < r.c).all()          # exact: Fractions throughout
+        assert net.pattern(r.point) == r.pattern
+        assert r.volume is None
+    P = rng.uniform(-1, 1, size=(2000, n))
+    assert {tuple(p) for p in net.to_float().pattern(P).tolist()} <= {r.pattern for r in rs}
