@@ -1,8 +1,8 @@
 """Exact enumeration of the linear regions of a ReLU network inside a box.
 
 :func:`regions` refines the box layer by layer. The geometry is held by an engine of
-:mod:`reluineq.engines` (polygons in 2-D, vertex sets in any dimension) and the result is
-a :class:`~reluineq.partition.Partition`.
+:mod:`reluineq.engines` (polygons in 2-D, vertex sets in a few dimensions, inequality
+systems split by LPs in many) and the result is a :class:`~reluineq.partition.Partition`.
 """
 
 from __future__ import annotations
