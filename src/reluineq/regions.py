@@ -15,7 +15,7 @@ import numpy as np
 
 from . import validate
 from .engines import arrangement
-from .engines.common import check_float_box, unit_id
+from .engines.common import check_float_box, check_preactivations, unit_id
 from .engines.halfspaces import HALFSPACE_DIMS, Halfspaces
 from .engines.polygons import Polygons
 from .engines.polytopes import Polytopes
@@ -166,6 +166,8 @@ def regions(
     first_unit = 0
     for li, layer in enumerate(net.layers):
         G = _preactivations(layer, H)
+        if not net.exact:
+            check_preactivations(G, B)
         if layer.act.identity:
             H = G
             continue

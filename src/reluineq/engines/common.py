@@ -13,7 +13,8 @@ import numpy as np
 
 from ..tolerances import hyperplane_tol
 
-__all__ = ["FLOAT_RANGE", "FloatRangeError", "box_face_id", "check_float_box", "decode_id",
+__all__ = ["FLOAT_RANGE", "FloatRangeError", "box_face_id", "check_float_box",
+           "check_preactivations", "decode_id",
            "ranges", "ring_next", "sides", "snap", "too_large", "unit_id"]
 
 
@@ -36,6 +37,21 @@ def too_large() -> str:
     return (f"a pre-activation inside the box exceeds {FLOAT_RANGE:.3g} in magnitude (or is "
             "inf/nan): the box or the weights are too large for float arithmetic; scale "
             "them down, or use an exact network (Fraction weights)")
+
+
+def check_preactivations(G: np.ndarray, box: np.ndarray) -> None:
+    """Raise :class:`FloatRangeError` unless every pre-activation ``G[j, r] . (x, 1)`` stays
+    within :data:`FLOAT_RANGE` on the whole box (float ``G``, ``(units, regions, n + 1)``).
+
+    Checked once per layer, over the box rather than each region, by the cheap bound
+    ``max|G| (|x|_1 + 1)`` with ``|x|_1`` the box's farthest reach: within range, no split
+    of the layer can overflow; ``inf`` or ``NaN`` in ``G`` fails it too. (It refuses a
+    little early, by at most a factor ``n + 1``, near ``FLOAT_RANGE``.)
+    """
+    reach = float(np.abs(np.asarray(box, dtype=float)).max(axis=1).sum()) + 1.0
+    bound = float(np.abs(G).max(initial=0.0)) * reach  # Python floats: inf, no warning
+    if not bound <= FLOAT_RANGE:
+        raise FloatRangeError(too_large())
 
 
 def check_float_box(box: np.ndarray) -> None:
@@ -88,15 +104,9 @@ def sides(
         tol = np.zeros(len(g), dtype=object)
         tol[:] = Fraction(0)
         return zmin > tol, zmax < -tol, tol
-    with np.errstate(over="ignore", invalid="ignore"):
-        # Halves first: lo + hi and hi - lo overflow for a box near +-1.8e308.
-        mid = np.einsum("ij,ij->i", w, lo * 0.5 + hi * 0.5) + b
-        rad = np.einsum("ij,ij->i", np.abs(w), hi * 0.5 - lo * 0.5)
-        zmin, zmax = mid - rad, mid + rad
-    # Every pre-activation inside a region lies within [zmin, zmax]: when those are
-    # finite, so is every value the split computes from the region's vertices.
-    if not ((np.abs(zmin) <= FLOAT_RANGE).all() and (np.abs(zmax) <= FLOAT_RANGE).all()):
-        raise FloatRangeError(too_large())
+    mid = np.einsum("ij,ij->i", w, lo + hi) * 0.5 + b
+    rad = np.einsum("ij,ij->i", np.abs(w), hi - lo) * 0.5
+    zmin, zmax = mid - rad, mid + rad
     tol = hyperplane_tol(w)
     return zmin > tol, zmax < -tol, tol
 
