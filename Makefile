@@ -3,8 +3,9 @@
 #   make test   every check: lint, unit + property + doctests, site build, page doctests, browser test
 #   make audit  Lighthouse, axe-core, the Nu Html Checker and a 390 px phone check of every page
 #   make serve  live-reloading preview on http://127.0.0.1:8000
-#   make bench  benchmark the region enumeration against its peers, and slices of a trained
-#               64-input classifier against regioncam
+#   make bench  benchmark the region enumeration against its peers, slices of a trained
+#               64-input classifier against regioncam, and regions in 8 to 22 inputs against
+#               affinitree
 #   make clean  remove build output (keeps .venv and node_modules)
 
 PYTHON ?= python3
@@ -79,6 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/slices.py
+	$(BIN)/python bench/highdim.py
 
 clean:
 	rm -rf _build docs/_ext/__pycache__

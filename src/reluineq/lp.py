@@ -51,6 +51,13 @@ CHECK_TOL = 10 * LP_FEASIBILITY
 #: article compares two optima to 1e-6, so the MILP is solved to a tight gap.
 MIP_REL_GAP = 1e-10
 
+#: HiGHS reads a bound or coefficient this large or larger as infinite, and stops with
+#: "Model error" when a variable's finite bound reaches it. :func:`optimize` refuses such
+#: a MILP with a message instead. (Mapping the box onto ``[-1, 1]^n`` and dividing the
+#: network by its size was tried: it hides features of size one in a box of ``1e10``
+#: below the solver's tolerances and returns a wrong optimum, worse than an error.)
+HIGHS_INFINITE = 1e15
+
 
 
 def _check_sense(sense: Any) -> str:
@@ -174,6 +181,7 @@ def optimize(
     cost[model.outputs[output]] = sign
     A, rlo, rhi = model.matrix()
     vlo, vhi = model.variable_bounds()
+    _check_magnitudes(A, rlo, rhi, vlo, vhi)
     res = milp(
         cost,
         integrality=model.integrality,
@@ -195,6 +203,18 @@ def optimize(
     return Optimum(value, x, bound, sense, "milp", str(res.message),
                    time.perf_counter() - start, 1, model.n_binaries,
                    int(getattr(res, "mip_node_count", 0) or 0))
+
+
+def _check_magnitudes(A: np.ndarray, *ends: np.ndarray) -> None:
+    """A clear error where HiGHS would stop with "Model error": a coefficient, or a
+    finite bound of a row or a variable, of :data:`HIGHS_INFINITE` or more."""
+    finite = np.concatenate([e[np.isfinite(e)] for e in ends])
+    big = max(float(np.abs(finite).max(initial=0.0)), float(np.abs(A).max(initial=0.0)))
+    if big >= HIGHS_INFINITE:
+        raise ValueError(
+            f"the MILP needs numbers up to {big:.3g}, and HiGHS reads {HIGHS_INFINITE:g} and "
+            "more as infinite: the box or the network's pre-activations on it are too large "
+            "for the MILP; shrink the box, or use optimize_by_regions")
 
 
 def optimize_by_regions(

@@ -21,6 +21,7 @@ from .network import Network
 from .tolerances import TOL
 
 if TYPE_CHECKING:
+    from .engines.halfspaces import Halfspaces
     from .engines.polygons import Polygons
     from .engines.polytopes import Polytopes
 
@@ -73,7 +74,7 @@ class Enumeration:
         self.patterns: np.ndarray
         self.maps: np.ndarray
         self.ancestors: list[np.ndarray] = []
-        self.geometry: Polygons | Polytopes
+        self.geometry: Polygons | Polytopes | Halfspaces
 
     @property
     def count(self) -> int:
@@ -81,6 +82,21 @@ class Enumeration:
 
     def vertices(self, i: int) -> np.ndarray:
         return self.geometry.vertices(i)
+
+    def point(self, i: int) -> np.ndarray:
+        """A point of region ``i``'s interior: the engine's own (the half-space engine
+        keeps one deep inside each region) or the mean of the vertices."""
+        own = getattr(getattr(self, "geometry", None), "point", None)
+        if own is not None:
+            return own(i)
+        v = self.vertices(i)
+        return v.sum(axis=0) / len(v)
+
+    def volume(self, i: int) -> Any:
+        """Region ``i``'s volume from the engine when it has its own (``None`` where the
+        half-space engine lists no vertices), else from the vertices."""
+        own = getattr(getattr(self, "geometry", None), "volume", None)
+        return own(i) if own is not None else _volume(self.vertices(i))
 
     def system(self, i: int) -> tuple[np.ndarray, np.ndarray, tuple]:
         """Region ``i``'s ``(A, c, labels)``: unit rows in unit order, then box faces."""
@@ -147,7 +163,8 @@ class Region(_OfEnumeration):
     M, d : numpy.ndarray
         On the region, ``net.forward(x) == M @ x + d``.
     point : numpy.ndarray
-        A point of the region's interior (the mean of its vertices).
+        A point of the region's interior (the mean of its vertices; for the half-space
+        engine, the centre of the largest ball inside the region).
     vertices : numpy.ndarray
         The vertices, ``(k, n)``; in 2-D in counter-clockwise order around the polygon.
     labels : tuple
@@ -184,25 +201,19 @@ class Region(_OfEnumeration):
 
     @property
     def point(self) -> np.ndarray:
-        v = self.vertices
-        return v.sum(axis=0) / len(v)
+        return self._e.point(self._i)
 
     @property
-    def volume(self) -> Fraction | float:
+    def volume(self) -> Fraction | float | None:
         """Length (1-D), area (2-D, shoelace formula) or volume (convex hull) of the region.
 
         Exact (``Fraction``) in one and two dimensions for an exact network; a float
         otherwise. In 2-D the vertices' counter-clockwise order makes it positive.
+        ``None`` for a region of the half-space engine above
+        :data:`~reluineq.engines.halfspaces.VOLUME_DIMS` inputs, whose vertices are not
+        listed.
         """
-        V = self.vertices
-        n = V.shape[1]
-        if n == 1:
-            return V[:, 0].max() - V[:, 0].min()
-        if n == 2:
-            return polygon_area_centroid(V)[0]
-        from scipy.spatial import ConvexHull
-
-        return float(ConvexHull(np.asarray(V, dtype=float)).volume)
+        return self._e.volume(self._i)
 
     def _system(self) -> tuple[np.ndarray, np.ndarray, tuple]:
         if self._sys is None:
@@ -342,6 +353,18 @@ class Partition(_OfEnumeration, Sequence[Region]):
     def __repr__(self) -> str:
         box = " x ".join(f"[{lo}, {hi}]" for lo, hi in self.box.tolist())
         return f"Partition({len(self)} regions of {self.network!r} in {box})"
+
+
+def _volume(V: np.ndarray) -> Fraction | float:
+    """Length, area or volume of the convex hull of vertices ``V``."""
+    n = V.shape[1]
+    if n == 1:
+        return V[:, 0].max() - V[:, 0].min()
+    if n == 2:
+        return polygon_area_centroid(V)[0]
+    from scipy.spatial import ConvexHull
+
+    return float(ConvexHull(np.asarray(V, dtype=float)).volume)
 
 
 def polygon_area_centroid(vertices: np.ndarray) -> tuple[Any, np.ndarray]:

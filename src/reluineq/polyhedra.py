@@ -399,6 +399,10 @@ def _feet(A: np.ndarray, c: np.ndarray, p: np.ndarray) -> np.ndarray:
     row's hyperplane lies strictly inside every other row. Float or exact."""
     exact = A.dtype == object
     m = len(A)
+    if not exact:
+        # Unit rows: the squares of entries near 1e154 would overflow.
+        norms = row_norms(A)
+        A, c = A / norms[:, None], c / norms
     sq = (A * A).sum(axis=1)
     t = (c - A.dot(p)) / sq
     Q = p[None, :] + t[:, None] * A                  # foot points, one per row

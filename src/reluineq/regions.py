@@ -1,8 +1,8 @@
 """Exact enumeration of the linear regions of a ReLU network inside a box.
 
 :func:`regions` refines the box layer by layer. The geometry is held by an engine of
-:mod:`reluineq.engines` (polygons in 2-D, vertex sets in any dimension) and the result is
-a :class:`~reluineq.partition.Partition`.
+:mod:`reluineq.engines` (polygons in 2-D, vertex sets in a few dimensions, inequality
+systems split by LPs in many) and the result is a :class:`~reluineq.partition.Partition`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import numpy as np
 
 from . import validate
 from .engines import arrangement
-from .engines.common import unit_id
+from .engines.common import check_float_box, check_preactivations, unit_id
+from .engines.halfspaces import HALFSPACE_DIMS, Halfspaces
 from .engines.polygons import Polygons
 from .engines.polytopes import Polytopes
 from .network import Layer, Network
@@ -28,7 +29,10 @@ __all__ = ["ARRANGEMENT_LIMIT", "TooManyRegionsError", "regions"]
 #: more than the unit-by-unit split, which skips the polygons a line misses.
 ARRANGEMENT_LIMIT = 200_000
 
-_METHODS = ("auto", "polygon", "vertex")
+#: The engines' geometries, one of which holds the regions while they are split.
+Geometry = Polygons | Polytopes | Halfspaces
+
+_METHODS = ("auto", "polygon", "vertex", "halfspace")
 
 
 class TooManyRegionsError(RuntimeError):
@@ -41,7 +45,7 @@ def _too_many(max_regions: int, where: str) -> str:
 
 
 def _split_layer(
-    geom: Polygons | Polytopes, G: np.ndarray, unit0: int, max_regions: int | None, li: int
+    geom: Geometry, G: np.ndarray, unit0: int, max_regions: int | None, li: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split every region by each of a ReLU layer's hyperplanes in turn, in place.
 
@@ -100,7 +104,10 @@ def regions(
         ``"polygon"`` (2-D only: a float layer in general position is cut by all its
         lines at once, as a line arrangement in each polygon; other layers by vectorised
         polygon clipping, unit by unit), ``"vertex"`` (any dimension: vertex/active-set
-        splitting) or ``"auto"`` (polygon in 2-D).
+        splitting from the box's ``2**n`` corners), ``"halfspace"`` (any dimension:
+        inequality systems split by LPs, see :mod:`reluineq.engines.halfspaces`) or
+        ``"auto"`` (polygon in 2-D, half-space from
+        :data:`~reluineq.engines.halfspaces.HALFSPACE_DIMS` inputs on, vertex between).
 
     Returns
     -------
@@ -159,6 +166,8 @@ def regions(
     first_unit = 0
     for li, layer in enumerate(net.layers):
         G = _preactivations(layer, H)
+        if not net.exact:
+            check_preactivations(G, B)
         if layer.act.identity:
             H = G
             continue
@@ -172,15 +181,22 @@ def regions(
     return Partition(enum)
 
 
-def _engine(method: str, B: np.ndarray, exact: bool) -> Polygons | Polytopes:
-    """The engine ``method`` names, holding the box as the one region."""
+def _engine(method: str, B: np.ndarray, exact: bool) -> Geometry:
+    """The engine ``method`` names, holding the box as the one region: for ``"auto"``,
+    polygons in 2-D, the half-space engine from
+    :data:`~reluineq.engines.halfspaces.HALFSPACE_DIMS` inputs on, else vertex sets."""
     n = len(B)
+    if not exact:
+        check_float_box(B)
     if method not in _METHODS:
-        raise ValueError(f"unknown method {method!r}; expected 'auto', 'polygon' or 'vertex'")
+        raise ValueError(f"unknown method {method!r}; expected 'auto', 'polygon', 'vertex' "
+                         "or 'halfspace'")
     if method == "polygon" and n != 2:
         raise ValueError(f"method 'polygon' needs a 2-D input, this network has {n}")
     if method == "polygon" or (method == "auto" and n == 2):
         return Polygons(B, exact)
+    if method == "halfspace" or (method == "auto" and n >= HALFSPACE_DIMS):
+        return Halfspaces(B, exact)
     return Polytopes(B, exact)
 
 
@@ -219,14 +235,16 @@ def _preactivations(layer: Layer, H: np.ndarray) -> np.ndarray:
 
 
 def _cut(
-    geom: Polygons | Polytopes, G: np.ndarray, unit0: int, max_regions: int | None, li: int
-) -> tuple[Polygons | Polytopes, np.ndarray, np.ndarray]:
+    geom: Geometry, G: np.ndarray, unit0: int, max_regions: int | None, li: int
+) -> tuple[Geometry, np.ndarray, np.ndarray]:
     """Cut every region by the layer's hyperplanes: all at once when the arrangement
     engine takes the layer, else unit by unit. Returns the engine (the arrangement makes
     a new one), each region's parent before the layer, and its bits for the layer."""
     if (isinstance(geom, Polygons) and not geom.exact
             and G.shape[0] * int(geom.size.sum()) <= ARRANGEMENT_LIMIT):
-        done = arrangement.cut_layer(geom, G, unit0)
+        # With a limit the arrangement declines a layer that may pass it, so that the
+        # unit-by-unit split below refuses it having held no more regions than that.
+        done = arrangement.cut_layer(geom, G, unit0, max_regions)
         if done is not None:
             if max_regions is not None and done[0].count > max_regions:
                 raise TooManyRegionsError(_too_many(max_regions, f"layer {li}"))
@@ -235,7 +253,7 @@ def _cut(
     return geom, origin, bits
 
 
-def _finish(enum: Enumeration, geom: Polygons | Polytopes, H: np.ndarray) -> None:
+def _finish(enum: Enumeration, geom: Geometry, H: np.ndarray) -> None:
     """Store the final regions: geometry, maps, and each one's ancestors and pattern."""
     enum.geometry = geom
     count = geom.count

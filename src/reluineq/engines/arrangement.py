@@ -22,10 +22,10 @@ from typing import NamedTuple
 import numpy as np
 
 from ..tolerances import TOL
-from .common import ring_next
+from .common import FLOAT_RANGE, FloatRangeError, ring_next, too_large
 from .polygons import Polygons
 
-__all__ = ["cut_layer"]
+__all__ = ["MEMORY_LIMIT", "cut_layer"]
 
 #: The sign combinations of a corner's free units: a corner on one line touches a cell
 #: on either side of it, a crossing of two lines four cells.
@@ -57,8 +57,15 @@ class _Corners(NamedTuple):
     free: np.ndarray
 
 
+#: The arrangement declines a layer (the caller splits it unit by unit, which holds only
+#: the regions that exist) when units times (corners + 3 crossings), the size of its
+#: largest arrays, could pass this many floats: about 32 MB each. The 2-D benchmarks
+#: reach 5e5 at most; a 2-1000-1 network's first layer would reach 1e9, some 12 GB.
+MEMORY_LIMIT = 4_000_000
+
+
 def cut_layer(
-    geom: Polygons, G: np.ndarray, unit0: int
+    geom: Polygons, G: np.ndarray, unit0: int, limit: int | None = None
 ) -> tuple[Polygons, np.ndarray, np.ndarray] | None:
     """Cut every polygon by all of a ReLU layer's lines at once (float networks, 2-D).
 
@@ -78,10 +85,26 @@ def cut_layer(
         units; ``None`` when a polygon is not in general position within
         :data:`~reluineq.tolerances.TOL` (a line through a corner, three lines through a
         point, a crossing on an edge, coincident lines), which the caller then splits
-        unit by unit.
+        unit by unit; also ``None`` when the layer's arrays could pass
+        :data:`MEMORY_LIMIT`, or when there may be more than ``limit`` cells (a line
+        across a polygon adds a cell to it unless it coincides with another, and so does
+        each crossing of two lines inside it): the unit-by-unit split then stops as soon
+        as the regions pass the limit, having held no more than that.
     """
     sides = _vertex_signs(geom, G)
-    corners = None if sides is None else _corners(sides, G, unit0)
+    if sides is None:
+        return None
+    per_polygon = sides.straddle.sum(axis=0)
+    at_least = geom.count + int(per_polygon.sum())
+    if limit is not None and at_least > limit:
+        return None
+    pairs = int((per_polygon * (per_polygon - 1) // 2).sum())
+    if len(G) * (len(sides.X) + 2 * int(per_polygon.sum()) + 4 * pairs) > MEMORY_LIMIT:
+        return None
+    corners = _corners(sides, G, unit0)
+    if corners is not None and limit is not None:
+        if at_least + int((corners.free[:, 1] >= 0).sum()) > limit:
+            return None
     found = None if corners is None else _incidences(sides, corners, G)
     if found is None:
         return None
@@ -93,9 +116,14 @@ def _vertex_signs(geom: Polygons, G: np.ndarray) -> _Sides | None:
     """Each line's value at each vertex of its polygon, and which polygons it straddles."""
     X, lab, first, size = geom.polygon_major()
     par = np.arange(len(size)).repeat(size)
-    norm = np.sqrt(G[:, :, 0] ** 2 + G[:, :, 1] ** 2)   # (n_out, P)
+    # hypot, not the root of a sum of squares: squares of weights near 1e154 overflow,
+    # which made the tolerance infinite and dropped the line.
+    norm = np.hypot(G[:, :, 0], G[:, :, 1])         # (n_out, P)
     gp = G.take(par, axis=1)                        # (n_out, V, 3): each vertex's lines
-    Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
+    if not ((np.abs(Z) <= FLOAT_RANGE).all() and np.isfinite(norm).all()):
+        raise FloatRangeError(too_large())
     # A vertex within tolerances.hyperplane_tol of a line lies on it.
     Z[np.abs(Z) <= TOL * norm.take(par, axis=1)] = 0.0
     pos = np.logical_or.reduceat(Z > 0, first, axis=1)      # (n_out, P)
@@ -114,7 +142,8 @@ def _corners(s: _Sides, G: np.ndarray, unit0: int) -> _Corners | None:
     V = len(s.X)
     P = s.straddle.shape[1]
     # A line crossing an edge, vertex v -> next(v); sorted by unit, polygon, edge.
-    j_b, v_b = ((s.Z * s.Z[:, s.nxt]) < 0).nonzero()
+    # Signs, not values: the product of two values near 1e200 overflows.
+    j_b, v_b = ((np.sign(s.Z) * np.sign(s.Z[:, s.nxt])) < 0).nonzero()
     w_b = s.nxt[v_b]
     zi, zj = s.Z[j_b, v_b], s.Z[j_b, w_b]
     t = zi / (zi - zj)
@@ -153,7 +182,10 @@ def _line_crossings(s: _Sides, G: np.ndarray, ends: np.ndarray, chord: np.ndarra
     a, unit b)``; ``None`` for a crossing on an edge or nearly parallel lines that meet."""
     ja, jb, pa = _straddling_pairs(s.straddle)
     la, lb = G[ja, pa], G[jb, pa]
-    det = la[:, 0] * lb[:, 1] - lb[:, 0] * la[:, 1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        det = la[:, 0] * lb[:, 1] - lb[:, 0] * la[:, 1]
+    if not np.isfinite(det).all():
+        return None                                 # weights too large to cross here
     # Lines within TOL of parallel have no reliable crossing: none is computed, and
     # where their chords meet, the layer is not in general position.
     ok = np.abs(det) > TOL * s.norm[ja, pa] * s.norm[jb, pa]
@@ -162,15 +194,21 @@ def _line_crossings(s: _Sides, G: np.ndarray, ends: np.ndarray, chord: np.ndarra
             return None
         pa, ja, jb, la, lb, det = pa[ok], ja[ok], jb[ok], la[ok], lb[ok], det[ok]
     q = np.empty((len(det), 2))
-    q[:, 0] = (la[:, 1] * lb[:, 2] - lb[:, 1] * la[:, 2]) / det
-    q[:, 1] = (la[:, 2] * lb[:, 0] - lb[:, 2] * la[:, 0]) / det
+    with np.errstate(over="ignore", invalid="ignore"):
+        q[:, 0] = (la[:, 1] * lb[:, 2] - lb[:, 1] * la[:, 2]) / det
+        q[:, 1] = (la[:, 2] * lb[:, 0] - lb[:, 2] * la[:, 0]) / det
+    if not np.isfinite(q).all():
+        return None
     # The crossing lies on line ja: it is inside the polygon when it lies inside that
     # line's chord, measured as distances from the chord's two ends.
     m = chord[ja, pa]
     e1 = ends[m]
     d = ends[m + 1] - e1
-    length = np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2)
-    along = ((q - e1) * d).sum(axis=1) / length
+    length = np.hypot(d[:, 0], d[:, 1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        along = ((q - e1) * (d / length[:, None])).sum(axis=1)
+    if not np.isfinite(along).all():
+        return None
     margin = np.minimum(along, length - along)
     if (np.abs(margin) <= TOL).any():
         return None                                 # a crossing on an edge or a corner

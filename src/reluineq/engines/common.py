@@ -13,7 +13,56 @@ import numpy as np
 
 from ..tolerances import hyperplane_tol
 
-__all__ = ["box_face_id", "decode_id", "ranges", "ring_next", "sides", "snap", "unit_id"]
+__all__ = ["FLOAT_RANGE", "FloatRangeError", "box_face_id", "check_float_box",
+           "check_preactivations", "decode_id",
+           "ranges", "ring_next", "sides", "snap", "too_large", "unit_id"]
+
+
+#: The largest magnitude a float box coordinate or pre-activation may reach: a quarter of
+#: float64's largest number, so that the differences and interpolations of a split
+#: (``z_i - z_j``, ``x_j - x_i``) cannot overflow.
+FLOAT_RANGE = 2.0**1021
+
+
+class FloatRangeError(ValueError):
+    """A float network's pre-activations leave float64's range inside the box.
+
+    Raised instead of going on with ``inf`` or ``NaN``, which would silently drop
+    hyperplanes or give regions ``NaN`` vertices.
+    """
+
+
+def too_large() -> str:
+    """The message of :class:`FloatRangeError`."""
+    return (f"a pre-activation inside the box exceeds {FLOAT_RANGE:.3g} in magnitude (or is "
+            "inf/nan): the box or the weights are too large for float arithmetic; scale "
+            "them down, or use an exact network (Fraction weights)")
+
+
+def check_preactivations(G: np.ndarray, box: np.ndarray) -> None:
+    """Raise :class:`FloatRangeError` unless every pre-activation ``G[j, r] . (x, 1)`` stays
+    within :data:`FLOAT_RANGE` on the whole box (float ``G``, ``(units, regions, n + 1)``).
+
+    Checked once per layer, over the box rather than each region, by the cheap bound
+    ``max|G| (|x|_1 + 1)`` with ``|x|_1`` the box's farthest reach: within range, no split
+    of the layer can overflow; ``inf`` or ``NaN`` in ``G`` fails it too. (It refuses a
+    little early, by at most a factor ``n + 1``, near ``FLOAT_RANGE``.)
+    """
+    reach = float(np.abs(np.asarray(box, dtype=float)).max(axis=1).sum()) + 1.0
+    bound = float(np.abs(G).max(initial=0.0)) * reach  # Python floats: inf, no warning
+    if not bound <= FLOAT_RANGE:
+        raise FloatRangeError(too_large())
+
+
+def check_float_box(box: np.ndarray) -> None:
+    """Raise :class:`FloatRangeError` when a float box's corner is beyond
+    :data:`FLOAT_RANGE`, where a split's arithmetic would overflow."""
+    big = float(np.abs(np.asarray(box, dtype=float)).max(initial=0.0))
+    if not big <= FLOAT_RANGE:
+        raise FloatRangeError(
+            f"the box reaches {big:.3g}, beyond {FLOAT_RANGE:.3g}, where float arithmetic "
+            "overflows when regions are split; shrink the box, or use an exact network "
+            "(Fraction weights)")
 
 
 def box_face_id(axis: int, side: int) -> int:
