@@ -215,7 +215,8 @@ def test_other_bad_input(tmp_path, capsys):
     txt.write_text("{}")
     assert_one_line_error(*run([str(txt)], capsys), "unknown file type '.txt'")
     path = write_json(tmp_path, TWO_UNITS)
-    assert_one_line_error(*run([path, "--max-regions", "2"], capsys), "more than max_regions=2")
+    assert_one_line_error(*run([path, "--max-regions", "2"], capsys), "more than 2 regions",
+                          "--max-regions")
     assert_one_line_error(*run([path, "--max-regions", "0"], capsys), "must be positive")
     assert_one_line_error(*run([path, "--precision", "0"], capsys), "must be positive")
     assert_one_line_error(*run([path, "--box=2:1"], capsys), "low 2 >= high 1")
