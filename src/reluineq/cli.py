@@ -55,7 +55,7 @@ from . import files, validate
 from .network import Network
 from .rational import parse_fraction
 
-__all__ = ["load_network", "main", "parse_box"]
+__all__ = ["MAX_REGIONS", "REPORT_URL", "load_network", "main", "parse_box"]
 
 _FORMATS = ("text", "latex", "json")
 
@@ -268,16 +268,19 @@ class _Progress:
     on standard error, or nothing."""
 
     def __init__(self, show: bool) -> None:
-        self.bar = None
-        if show:
+        self.show = show
+        self.bar: Any = None
+
+    def __call__(self, count: int) -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            # Made at the first count, so that input refused before any work draws no bar.
             from tqdm import tqdm
 
             self.bar = tqdm(desc="regions", unit=" regions", file=sys.stderr, leave=True,
                             mininterval=0.25, dynamic_ncols=True)
-
-    def __call__(self, count: int) -> None:
-        if self.bar is not None:
-            self.bar.update(count - self.bar.n)
+        self.bar.update(count - self.bar.n)
 
     def close(self, ok: bool) -> None:
         """Close the bar; on failure clear it, so that the error stays one line."""
