@@ -242,3 +242,18 @@ def test_python_dash_m(tmp_path):
                          capture_output=True, text=True, env=env, timeout=60, check=False)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.startswith("reluineq: error: ") and bad.stderr.count("\n") == 1
+
+
+def test_json_output_agrees_with_the_library(tmp_path, capsys):
+    path = write_json(tmp_path, TWO_UNITS)
+    status, out, err = run([path, "--format", "json", "--box=-1:1,-1/2:1"], capsys)
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    rs = regions(Network.from_dict(TWO_UNITS), [(-1, 1), (Fraction(-1, 2), 1)])
+    assert data["exact"] is True and data["box"] == [["-1", "1"], ["-1/2", "1"]]
+    assert len(data["regions"]) == len(rs)
+    for got, r in zip(data["regions"], rs, strict=True):
+        assert got["pattern"] == "".join(map(str, r.pattern))
+        for key in "AcMd":
+            assert np.array(got[key], dtype=object).tolist() == np.vectorize(str)(
+                np.asarray(getattr(r, key), dtype=object)).tolist()

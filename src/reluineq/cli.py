@@ -344,6 +344,8 @@ def _run(argv: list[str]) -> int:
 
 
 def _write(text: str) -> int:
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise CLIError("cannot write the output: standard output is closed")
     try:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
