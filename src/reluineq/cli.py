@@ -44,6 +44,7 @@ import contextlib
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -334,12 +335,17 @@ def _run(argv: list[str]) -> int:
         raise CLIError(f"--max-regions must be positive, got {args.max_regions}")
     if args.precision < 1:
         raise CLIError(f"--precision must be positive, got {args.precision}")
-    net = load_network(args.network)
-    box = parse_box(args.box, net.n_inputs)
-    regs = _regions(net, box, args)
-    with _all_digits():
-        text = str(len(regs)) if args.count else _render(net, regs, args.format,
-                                                         args.precision)
+    # Float arithmetic that overflows or makes NaN cannot be trusted: it raises here (as
+    # FloatingPointError or RuntimeWarning), which main reports in one line, rather than
+    # printing warnings and perhaps a wrong result.
+    with np.errstate(over="raise", invalid="raise"), warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        net = load_network(args.network)
+        box = parse_box(args.box, net.n_inputs)
+        regs = _regions(net, box, args)
+        with _all_digits():
+            text = str(len(regs)) if args.count else _render(net, regs, args.format,
+                                                             args.precision)
     return _write(text)
 
 
@@ -398,6 +404,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(list(sys.argv[1:] if argv is None else argv))
     except (CLIError, ValueError, TypeError, TooManyRegionsError) as err:
         return _fail(f"error: {_one_line(err)}", 2)
+    except (FloatingPointError, RuntimeWarning) as err:
+        return _fail(f"error: float64 arithmetic failed ({_one_line(err, 100)}): the network's "
+                     "or the box's numbers are too large for it; scale them down, or write "
+                     'them as exact strings ("1e300") for rational arithmetic', 2)
     except MemoryError:
         return _fail("error: out of memory; lower --max-regions, or use a smaller box or "
                      "network", 2)
