@@ -6,7 +6,7 @@
 #   make bench  benchmark the region enumeration against its peers, and slices of a trained
 #               64-input classifier against regioncam
 #   make fuzz   the command line's fuzz suite at length (FUZZ_EXAMPLES, 2000 by default); `make
-#               test` runs it briefly (80 cases, about a minute)
+#               test` runs it briefly (120 cases, under a minute)
 #   make clean  remove build output (keeps .venv and node_modules)
 
 PYTHON ?= python3

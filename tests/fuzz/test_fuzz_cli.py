@@ -14,7 +14,7 @@ from fuzz_harness import check, save
 from fuzz_strategies import cases
 from hypothesis import HealthCheck, given, settings
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "80"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
 
 _last_failure: list = []
 
