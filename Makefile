@@ -6,6 +6,8 @@
 #   make bench  benchmark the region enumeration against its peers, slices of a trained
 #               64-input classifier against regioncam, and regions in 8 to 22 inputs against
 #               affinitree
+#   make fuzz   the command line's fuzz suite at length (FUZZ_EXAMPLES, 2000 by default); `make
+#               test` runs it briefly (120 cases, under a minute)
 #   make clean  remove build output (keeps .venv and node_modules)
 
 PYTHON ?= python3
@@ -17,7 +19,7 @@ SPHINXOPTS ?=
 SPHINX := $(BIN)/sphinx-build -W --keep-going $(SPHINXOPTS)
 
 .DEFAULT_GOAL := html
-.PHONY: html test lint unit docs-doctest browser audit serve bench clean distclean venv chromium
+.PHONY: html test lint unit docs-doctest browser audit serve bench fuzz clean distclean venv chromium
 
 # The venv is rebuilt when the pins or the project's metadata change.
 $(STAMP): pyproject.toml constraints.txt
@@ -81,6 +83,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/slices.py
 	$(BIN)/python bench/highdim.py
+
+# Hostile and honest inputs to `python -m reluineq`, each in a subprocess with a memory and
+# time cap (tests/fuzz/); a failing case is saved in tests/fuzz/corpus/ to be committed.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz
 
 clean:
 	rm -rf _build docs/_ext/__pycache__

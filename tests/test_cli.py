@@ -215,7 +215,8 @@ def test_other_bad_input(tmp_path, capsys):
     txt.write_text("{}")
     assert_one_line_error(*run([str(txt)], capsys), "unknown file type '.txt'")
     path = write_json(tmp_path, TWO_UNITS)
-    assert_one_line_error(*run([path, "--max-regions", "2"], capsys), "more than max_regions=2")
+    assert_one_line_error(*run([path, "--max-regions", "2"], capsys), "more than 2 regions",
+                          "--max-regions")
     assert_one_line_error(*run([path, "--max-regions", "0"], capsys), "must be positive")
     assert_one_line_error(*run([path, "--precision", "0"], capsys), "must be positive")
     assert_one_line_error(*run([path, "--box=2:1"], capsys), "low 2 >= high 1")
@@ -241,3 +242,18 @@ def test_python_dash_m(tmp_path):
                          capture_output=True, text=True, env=env, timeout=60, check=False)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.startswith("reluineq: error: ") and bad.stderr.count("\n") == 1
+
+
+def test_json_output_agrees_with_the_library(tmp_path, capsys):
+    path = write_json(tmp_path, TWO_UNITS)
+    status, out, err = run([path, "--format", "json", "--box=-1:1,-1/2:1"], capsys)
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    rs = regions(Network.from_dict(TWO_UNITS), [(-1, 1), (Fraction(-1, 2), 1)])
+    assert data["exact"] is True and data["box"] == [["-1", "1"], ["-1/2", "1"]]
+    assert len(data["regions"]) == len(rs)
+    for got, r in zip(data["regions"], rs, strict=True):
+        assert got["pattern"] == "".join(map(str, r.pattern))
+        for key in "AcMd":
+            assert np.array(got[key], dtype=object).tolist() == np.vectorize(str)(
+                np.asarray(getattr(r, key), dtype=object)).tolist()

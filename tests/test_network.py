@@ -350,7 +350,7 @@ def test_from_dict_parses_rationals_exactly(text, value):
 )
 def test_from_dict_never_evaluates_strings(text):
     data = {"layers": [{"weight": [[1, text]], "bias": [0], "activation": "relu"}]}
-    with pytest.raises(ValueError, match=r"layer 0 weight: .* is not a number or fraction"):
+    with pytest.raises(ValueError, match=r"layer 0 weight\[0, 1\]: .* is not a number or fraction"):
         Network.from_dict(data)
     data = {"layers": [{"weight": [[1]], "bias": [text], "activation": "relu"}]}
     with pytest.raises(ValueError, match="layer 0 bias"):

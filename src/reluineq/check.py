@@ -13,7 +13,7 @@ import numpy as np
 from . import validate
 from .network import Network
 from .rational import binary_fraction
-from .tolerances import FLOAT_TOL
+from .tolerances import FLOAT_TOL, TOL
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -211,6 +211,32 @@ class _RegionCheck:
         reach = np.abs(np.asarray(self.box, dtype=float)).max()
         return self.tol * (1.0 + np.abs(A).sum(axis=1) * reach + np.abs(c))
 
+    def pattern_at(self, p: np.ndarray, pattern: tuple[int, ...]) -> Any:
+        """The network's pattern at ``p`` if it differs from ``pattern``, else ``None``.
+
+        Exact at a rational point of an exact network. In a float network a unit whose
+        pre-activation at ``p`` is within :data:`~reluineq.tolerances.TOL` of zero,
+        relative to the size of the terms summed into it (``|W| |h| + |b|``), lies on its
+        hyperplane as the enumeration sees it: either bit is right. A unit that is
+        identically zero on a region is off there, while the float forward pass gives it
+        rounding noise of either sign.
+        """
+        pat = self.net.pattern(p)
+        if tuple(pat) == tuple(pattern) or self.exact:
+            return None if tuple(pat) == tuple(pattern) else pat
+        h = np.asarray(p, dtype=float)
+        zs, scales = [], []
+        for layer in self.net.layers:
+            W, b = np.asarray(layer.weight, dtype=float), np.asarray(layer.bias, dtype=float)
+            z = W.dot(h) + b
+            if layer.act.switches:
+                zs.append(z)
+                scales.append(np.abs(W).dot(np.abs(h)) + np.abs(b))
+            h = layer.act.apply(z)
+        z, scale = np.concatenate(zs), np.concatenate(scales)
+        differ = (z > 0) != np.asarray(pattern, dtype=bool)
+        return pat if np.any(differ & (np.abs(z) > TOL * scale)) else None
+
     def interior_points(self, regions: Sequence[Region]) -> list[tuple[Any, Any, Any]]:
         """(1) At each region's point: inside, its pattern, its map; patterns distinct.
 
@@ -231,8 +257,8 @@ class _RegionCheck:
             p = np.asarray(r.point, dtype=object if exact else float)
             if len(A) and not np.all(A.dot(p) - c < systems[-1][2]):
                 problems.append(f"{name}: its point {_fmt(p)} violates A x < c")
-            pat = net.pattern(p)  # exact at a rational point of an exact network
-            if tuple(pat) != r.pattern:
+            pat = self.pattern_at(p, r.pattern)
+            if pat is not None:
                 problems.append(f"{name}: the network's pattern at its point is {_bits(pat)}")
             f = net.forward_exact(p) if exact else net.forward(p)
             g = r.M.dot(p) + r.d

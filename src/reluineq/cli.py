@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m reluineq NETWORK [--box=LO:HI,LO:HI,...] [--format text|latex]
-                               [--count] [--max-regions N] [--precision P]
+    python -m reluineq NETWORK [--box=LO:HI,LO:HI,...] [--format text|latex|json]
+                               [--count] [--max-regions N] [--precision P] [--progress]
 
 File formats
 ------------
@@ -20,34 +20,52 @@ JSON
     ``numpy.savez`` arrays ``W0, b0, W1, b1, ...`` (one weight matrix and bias vector per
     layer) and ``activations``, an array of strings, e.g.
     ``np.savez(path, W0=W0, b0=b0, W1=W1, b1=b1, activations=["relu", "identity"])``.
-    Loaded with ``allow_pickle=False``: object arrays are refused. Integer arrays make
-    an exact network.
+    Each member's shape and type are read from its header before it is loaded; object
+    arrays are refused, never unpickled. Integer arrays make an exact network.
 
-Errors (a missing or malformed file, bad shapes, unknown activations, a sigmoid network)
-print one line on standard error and exit with status 2.
+Limits
+------
+A file is read within the limits of :mod:`reluineq.files` (at most
+:data:`~reluineq.files.MAX_FILE_BYTES` and :data:`~reluineq.files.MAX_NUMBERS` numbers),
+each number within :data:`~reluineq.rational.MAX_DIGITS` digits, and the enumeration
+stops past ``--max-regions`` regions (:data:`MAX_REGIONS` by default). A progress bar
+counts the regions on standard error when it is a terminal, or with ``--progress``.
+
+Errors (a missing or malformed file, bad shapes, unknown activations, a sigmoid network,
+a limit reached, memory exhausted, output that cannot be written) print one line on
+standard error and exit with status 2; an internal error prints one line asking for a
+report and exits with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-import zipfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import validate
+from . import files, validate
 from .network import Network
 from .rational import parse_fraction
 
-__all__ = ["load_network", "main", "parse_box"]
+__all__ = ["MAX_REGIONS", "REPORT_URL", "load_network", "main", "parse_box"]
 
-_FORMATS = ("text", "latex")
+_FORMATS = ("text", "latex", "json")
+
+#: The default of ``--max-regions``: the command refuses to go past it unless asked, so
+#: that a network with millions of regions ends in a message, not hours later.
+MAX_REGIONS = 10_000
+
+#: Where an internal error asks to be reported.
+REPORT_URL = "https://github.com/orenbochman/deep-learning-intuitions/issues"
 
 
 class CLIError(Exception):
@@ -86,6 +104,9 @@ def parse_box(text: str, n: int | None = None) -> list[tuple[Fraction, Fraction]
 def load_network(path: str | Path) -> Network:
     """Read a network from a ``.json`` or ``.npz`` file (see the module's docstring).
 
+    The file is read within the limits of :mod:`reluineq.files` (its size, how many
+    numbers, their digits, the ``.npz`` members' declared shapes).
+
     Raises
     ------
     ValueError
@@ -103,76 +124,47 @@ def load_network(path: str | Path) -> Network:
     Network(2-1, relu, exact)
     """
     path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path}: no such file")
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
-            return _load_json(path)
+            return Network.from_dict(files.read_json(path))
         if suffix == ".npz":
-            return _load_npz(path)
+            return _from_arrays(files.read_npz(path))
     except (TypeError, ValueError, KeyError) as err:
         raise ValueError(f"{path}: {_one_line(err)}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: nested too deeply to be a network") from None
+    if not path.exists():
+        raise ValueError(f"{path}: no such file")
     raise ValueError(f"{path}: unknown file type {suffix or '(none)'!r}; use .json or .npz")
 
 
-def _one_line(err: BaseException) -> str:
+def _one_line(err: BaseException, limit: int = 400) -> str:
     text = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
-    return " ".join(text.split()) or type(err).__name__
+    text = " ".join(text.split()) or type(err).__name__
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _load_json(path: Path) -> Network:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read the file ({_one_line(err)})") from None
-
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"{name} is not a valid weight")
-
-    try:
-        data = json.loads(text, parse_constant=no_constants)
-    except json.JSONDecodeError as err:
-        where = f"line {err.lineno} column {err.colno}"
-        raise ValueError(f"invalid JSON: {err.msg} at {where}") from None
-    return Network.from_dict(data)
-
-
-def _load_npz(path: Path) -> Network:
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (OSError, zipfile.BadZipFile, EOFError) as err:
-        raise ValueError(f"not a readable .npz archive ({_one_line(err)})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError("expected an .npz archive of arrays, found a single array")
-    with archive:
-        keys = set(archive.files)
-        if "activations" not in keys:
-            raise ValueError("missing the 'activations' array")
-        try:
-            acts = archive["activations"]
-            n_layers = len(acts)
-            expected = {f"{p}{i}" for i in range(n_layers) for p in "Wb"} | {"activations"}
-            if keys != expected:
-                missing, extra = sorted(expected - keys), sorted(keys - expected)
-                raise ValueError(
-                    f"{n_layers} activations need arrays W0, b0, ..., W{n_layers - 1}, "
-                    f"b{n_layers - 1}"
-                    + (f"; missing {', '.join(missing)}" if missing else "")
-                    + (f"; unexpected {', '.join(extra)}" if extra else "")
-                )
-            weights = [archive[f"W{i}"] for i in range(n_layers)]
-            biases = [archive[f"b{i}"] for i in range(n_layers)]
-        except ValueError as err:
-            if "allow_pickle" in str(err):
-                raise ValueError("contains pickled object arrays, which are not loaded") from None
-            raise
-    if acts.dtype.kind != "U" or acts.ndim != 1:
+def _from_arrays(arrays: dict[str, np.ndarray]) -> Network:
+    """The network of an ``.npz`` archive's arrays, checked by :func:`files.read_npz`."""
+    keys = set(arrays)
+    if "activations" not in keys:
+        raise ValueError("missing the 'activations' array")
+    acts = arrays["activations"]
+    if acts.ndim != 1:
         raise ValueError("'activations' must be a 1-D array of strings")
-    for name, arrays in (("W", weights), ("b", biases)):
-        for i, a in enumerate(arrays):
-            if a.dtype.kind not in "iuf":
-                raise ValueError(f"{name}{i} must hold numbers, found dtype {a.dtype}")
+    n_layers = len(acts)
+    expected = {f"{p}{i}" for i in range(n_layers) for p in "Wb"} | {"activations"}
+    if keys != expected:
+        missing, extra = sorted(expected - keys), sorted(keys - expected)
+        raise ValueError(
+            f"{n_layers} activations need arrays W0, b0, ..., W{n_layers - 1}, "
+            f"b{n_layers - 1}"
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; unexpected {', '.join(extra[:5])}" if extra else "")
+        )
+    weights = [arrays[f"W{i}"] for i in range(n_layers)]
+    biases = [arrays[f"b{i}"] for i in range(n_layers)]
     return Network(weights, biases, [str(a) for a in acts])
 
 
@@ -195,41 +187,205 @@ def _parser() -> argparse.ArgumentParser:
         help="input box LO:HI[,LO:HI...], bounds as integers, decimals or fractions; "
         "one interval is used for every input (default: -1:1)",
     )
-    p.add_argument("--format", choices=_FORMATS, default="text", help="output format")
+    p.add_argument("--format", choices=_FORMATS, default="text",
+                   help="output format: text, latex, or json (the regions' A, c, M, d, "
+                   "exact numbers as strings such as \"3/4\")")
     p.add_argument("--count", action="store_true", help="print only the number of regions")
-    p.add_argument("--max-regions", type=int, default=None, metavar="N",
-                   help="stop with an error when there are more than N regions")
+    p.add_argument("--max-regions", type=int, default=MAX_REGIONS, metavar="N",
+                   help="stop with an error when there are more than N regions "
+                   f"(default: {MAX_REGIONS})")
     p.add_argument("--precision", type=int, default=3, metavar="P",
                    help="significant digits of float coefficients (default: 3)")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on standard error (shown anyway when it is a "
+                   "terminal)")
     return p
 
 
-def _render(net: Network, regs: Sequence[Any], fmt: str, precision: int) -> str:
+def _text(r: Any, k: int, total: int, fmt: str, precision: int) -> list[str]:
     from . import latex
     from .formatting import linear
 
-    out = []
-    total = len(regs)
+    bits = "".join(str(b) for b in r.pattern) or "-"
+    if fmt == "latex":
+        return [f"% region {k} of {total}, pattern {bits}",
+                latex.inequalities(r, precision=precision),
+                latex.affine_map(r, precision=precision), ""]
+    out = [f"region {k} of {total}, pattern {bits}"]
+    out.extend(f"  {line}" for line in latex.inequality_lines(r, precision=precision,
+                                                              plain=True))
+    M, d = np.asarray(r.M), np.asarray(r.d)
+    names = ["y"] if len(M) == 1 else [f"y{o + 1}" for o in range(len(M))]
+    for o, name in enumerate(names):
+        out.append(f"  => {name} = {linear(M[o], d[o], None, precision, plain=True)}")
+    return [*out, ""]
+
+
+def _json_number(v: Any) -> Any:
+    return str(v) if isinstance(v, Fraction) else float(v)
+
+
+def _as_json(net: Network, regs: Sequence[Any]) -> str:
+    """The regions as JSON: ``{"exact", "box", "regions": [{"pattern", "A", "c", "M",
+    "d"}]}``, each region ``{x : A x <= c}`` with output ``M x + d``; exact numbers as
+    strings such as ``"3/4"``, floats in full."""
+    def table(a: Any) -> Any:
+        return np.vectorize(_json_number, otypes=[object])(np.asarray(a, dtype=object)).tolist()
+
+    return json.dumps({
+        "exact": net.exact,
+        "box": table(regs.box) if hasattr(regs, "box") else None,
+        "regions": [{"pattern": "".join(str(b) for b in r.pattern), "A": table(r.A),
+                     "c": table(r.c), "M": table(r.M), "d": table(r.d)} for r in regs],
+    })
+
+
+def _render(net: Network, regs: Sequence[Any], fmt: str, precision: int) -> str:
+    if fmt == "json":
+        return _as_json(net, regs)
+    out: list[str] = []
     for k, r in enumerate(regs, start=1):
-        bits = "".join(str(b) for b in r.pattern) or "-"
-        if fmt == "latex":
-            out.append(f"% region {k} of {total}, pattern {bits}")
-            out.append(latex.inequalities(r, precision=precision))
-            out.append(latex.affine_map(r, precision=precision))
-        else:
-            out.append(f"region {k} of {total}, pattern {bits}")
-            out.extend(f"  {line}" for line in latex.inequality_lines(r, precision=precision,
-                                                                      plain=True))
-            M, d = np.asarray(r.M), np.asarray(r.d)
-            names = ["y"] if len(M) == 1 else [f"y{o + 1}" for o in range(len(M))]
-            for o, name in enumerate(names):
-                out.append(f"  => {name} = {linear(M[o], d[o], None, precision, plain=True)}")
-        out.append("")
+        out.extend(_text(r, k, len(regs), fmt, precision))
     return "\n".join(out).rstrip("\n")
 
 
+@contextlib.contextmanager
+def _all_digits() -> Iterator[None]:
+    """Lift Python's limit on digits of ``str(int)`` while output is written.
+
+    Every number read is within :data:`reluineq.rational.MAX_DIGITS`, far below the
+    limit, but the maps of deep exact networks multiply them; they are written whole.
+    """
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+class _Progress:
+    """The ``progress`` callback of :func:`reluineq.regions`: a tqdm counter of regions
+    on standard error, or nothing."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.bar: Any = None
+
+    def __call__(self, count: int) -> None:
+        if not self.show:
+            return
+        if self.bar is None:
+            # Made at the first count, so that input refused before any work draws no bar.
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc="regions", unit=" regions", file=sys.stderr, leave=True,
+                            mininterval=0.25, dynamic_ncols=True)
+        self.bar.update(count - self.bar.n)
+
+    def close(self, ok: bool) -> None:
+        """Close the bar; on failure clear it, so that the error stays one line."""
+        if self.bar is not None:
+            self.bar.leave = ok
+            if ok:
+                self.bar.refresh()
+            self.bar.close()
+            self.bar = None
+
+
+def _regions(net: Network, box: Any, args: argparse.Namespace) -> Any:
+    from .regions import TooManyRegionsError, regions
+
+    progress = _Progress(args.progress or _is_terminal(sys.stderr))
+    try:
+        regs = regions(net, box, max_regions=args.max_regions, progress=progress)
+    except TooManyRegionsError:
+        progress.close(False)
+        limit = args.max_regions
+        default = " (the default limit)" if limit == MAX_REGIONS else ""
+        raise CLIError(f"more than {limit} regions{default}; raise the limit with "
+                       f"--max-regions N (e.g. --max-regions {10 * limit}) or shrink "
+                       "the box with --box") from None
+    except ValueError as err:
+        progress.close(False)
+        raise CLIError(f"{args.network}: {_one_line(err)}") from None
+    except BaseException:
+        progress.close(False)
+        raise
+    progress.close(True)
+    return regs
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _run(argv: list[str]) -> int:
+    """Parse, read, enumerate and write; bad input raises :class:`CLIError` or
+    ``ValueError``."""
+    # "--box -1:1" would read as an option; join it into "--box=-1:1" as the user meant.
+    for k in range(len(argv) - 2, -1, -1):
+        if argv[k] == "--box" and argv[k + 1].startswith("-") and ":" in argv[k + 1]:
+            argv[k : k + 2] = [f"--box={argv[k + 1]}"]
+    args = _parser().parse_args(argv)
+    if args.max_regions < 1:
+        raise CLIError(f"--max-regions must be positive, got {args.max_regions}")
+    if args.precision < 1:
+        raise CLIError(f"--precision must be positive, got {args.precision}")
+    # Float arithmetic that overflows or makes NaN cannot be trusted: it raises here (as
+    # FloatingPointError or RuntimeWarning), which main reports in one line, rather than
+    # printing warnings and perhaps a wrong result.
+    with np.errstate(over="raise", invalid="raise"), warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        net = load_network(args.network)
+        box = parse_box(args.box, net.n_inputs)
+        regs = _regions(net, box, args)
+        with _all_digits():
+            text = str(len(regs)) if args.count else _render(net, regs, args.format,
+                                                             args.precision)
+    return _write(text)
+
+
+def _write(text: str) -> int:
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise CLIError("cannot write the output: standard output is closed")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (e.g. `head`) left early: stop quietly, as Unix tools do.
+        _drop_stdout()
+        return 1
+    except OSError as err:
+        _drop_stdout()
+        raise CLIError(f"cannot write the output ({err.strerror or err})") from None
+    return 0
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's final flush of what could
+    not be written neither fails nor prints a second message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (a test's capture): nothing will flush it
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"reluineq: {message}", file=sys.stderr)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0, or 2 on bad input).
+    """Run the command line; return the exit status.
+
+    0 on success; 2 on bad input, with one line on standard error that names the
+    problem (a resource limit reached, such as memory, is reported the same way); 1 for
+    an internal error, with one line that asks for a report.
 
     Examples
     --------
@@ -242,35 +398,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     4
     0
     """
-    from .regions import TooManyRegionsError, regions
+    from .regions import TooManyRegionsError
 
-    argv = list(sys.argv[1:] if argv is None else argv)
-    # "--box -1:1" would read as an option; join it into "--box=-1:1" as the user meant.
-    for k in range(len(argv) - 2, -1, -1):
-        if argv[k] == "--box" and argv[k + 1].startswith("-") and ":" in argv[k + 1]:
-            argv[k : k + 2] = [f"--box={argv[k + 1]}"]
-    args = _parser().parse_args(argv)
     try:
-        if args.max_regions is not None and args.max_regions < 1:
-            raise CLIError(f"--max-regions must be positive, got {args.max_regions}")
-        if args.precision < 1:
-            raise CLIError(f"--precision must be positive, got {args.precision}")
-        net = load_network(args.network)
-        box = parse_box(args.box, net.n_inputs)
-        try:
-            regs = regions(net, box, max_regions=args.max_regions)
-        except ValueError as err:
-            raise CLIError(f"{args.network}: {_one_line(err)}") from None
-        text = str(len(regs)) if args.count else _render(net, regs, args.format, args.precision)
+        return _run(list(sys.argv[1:] if argv is None else argv))
     except (CLIError, ValueError, TypeError, TooManyRegionsError) as err:
-        print(f"reluineq: error: {_one_line(err)}", file=sys.stderr)
-        return 2
-    try:
-        print(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader (e.g. `head`) left early: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
-    return 0
+        return _fail(f"error: {_one_line(err)}", 2)
+    except (FloatingPointError, RuntimeWarning) as err:
+        return _fail(f"error: float64 arithmetic failed ({_one_line(err, 100)}): the network's "
+                     "or the box's numbers are too large for it; scale them down, or write "
+                     'them as exact strings ("1e300") for rational arithmetic', 2)
+    except MemoryError:
+        return _fail("error: out of memory; lower --max-regions, or use a smaller box or "
+                     "network", 2)
+    except RecursionError:
+        return _fail("error: the input is nested too deeply", 2)
+    except OSError as err:
+        return _fail(f"error: {err.strerror or _one_line(err)}"
+                     + (f": {err.filename}" if err.filename else ""), 2)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as err:  # anything else is a bug of reluineq, never the user's
+        return _fail(f"internal error: {type(err).__name__}: {_one_line(err, 200)}; please "
+                     f"report it with the input and command line at {REPORT_URL}", 1)

@@ -273,6 +273,10 @@ def piecewise(
     """
     regions = validate.regions(regions)
     net = regions.network
+    if isinstance(symbols, Network):  # piecewise(regions, other_net): the old signature
+        raise TypeError(
+            "piecewise takes the regions alone, they know their network: piecewise(regions),"
+            f" not piecewise(regions, net); the regions are of {net!r}")
     precision = check_precision(precision)
     if output is None:
         if net.n_outputs != 1:

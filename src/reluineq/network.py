@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .activations import Activation, lookup, names
-from .rational import is_exact, parse_fraction, scalar_kind, to_fraction
+from .rational import finite_float, is_exact, parse_fraction, scalar_kind, to_fraction
 
 __all__ = ["ACTIVATIONS", "Layer", "Network"]
 
@@ -187,15 +187,20 @@ class Network:
             tables.append((wt, bt, act))
         self.exact: bool = kinds == {"exact"}
         layers = []
-        for wt, bt, act in tables:
+        for i, (wt, bt, act) in enumerate(tables):
+            where = f"layer {i}"
             if self.exact:
                 w_arr = np.array([[to_fraction(v) for v in row] for row in wt], dtype=object)
                 b_arr = np.array([to_fraction(v) for v in bt], dtype=object)
             elif isinstance(wt, np.ndarray):
                 w_arr, b_arr = np.array(wt, dtype=float), np.array(bt, dtype=float)
             else:
-                w_arr = np.array([[float(v) for v in row] for row in wt], dtype=float)
-                b_arr = np.array([float(v) for v in bt], dtype=float)
+                # An exact entry past float64's range ("1e400") next to a float: refused.
+                w_arr = np.array([[finite_float(v, f"{where} weight[{r}, {c}]")
+                                   for c, v in enumerate(row)] for r, row in enumerate(wt)],
+                                 dtype=float)
+                b_arr = np.array([finite_float(v, f"{where} bias[{r}]") for r, v in enumerate(bt)],
+                                 dtype=float)
             w_arr.flags.writeable = False
             b_arr.flags.writeable = False
             layers.append(Layer(w_arr, b_arr, act))
@@ -473,9 +478,9 @@ class Network:
         return cls(weights, biases, acts)
 
 
-def _parse_nested(value: Any, where: str) -> Any:
+def _parse_nested(value: Any, where: str, index: tuple[int, ...] = ()) -> Any:
     if isinstance(value, list):
-        return [_parse_nested(v, where) for v in value]
+        return [_parse_nested(v, where, (*index, k)) for k, v in enumerate(value)]
     if isinstance(value, str):
-        return parse_fraction(value, where)
+        return parse_fraction(value, f"{where}[{', '.join(map(str, index))}]" if index else where)
     return value

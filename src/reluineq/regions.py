@@ -7,7 +7,7 @@ systems split by LPs in many) and the result is a :class:`~reluineq.partition.Pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -45,7 +45,8 @@ def _too_many(max_regions: int, where: str) -> str:
 
 
 def _split_layer(
-    geom: Geometry, G: np.ndarray, unit0: int, max_regions: int | None, li: int
+    geom: Geometry, G: np.ndarray, unit0: int, max_regions: int | None, li: int,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split every region by each of a ReLU layer's hyperplanes in turn, in place.
 
@@ -64,6 +65,8 @@ def _split_layer(
         cuts.append(cut)
         if max_regions is not None and geom.count > max_regions:
             raise TooManyRegionsError(_too_many(max_regions, f"unit {j} of layer {li}"))
+        if progress is not None:
+            progress(int(geom.count))
     # Each region's bit for unit j is that of its ancestor right after unit j split;
     # walking back through the cuts finds it without copying the bits at every unit.
     bits = np.empty((geom.count, n_out), dtype=np.int8)
@@ -82,6 +85,7 @@ def regions(
     *,
     max_regions: int | None = None,
     method: str = "auto",
+    progress: Callable[[int], None] | None = None,
 ) -> Partition:
     """Every linear region of a ReLU network inside an axis-aligned box.
 
@@ -108,6 +112,10 @@ def regions(
         inequality systems split by LPs, see :mod:`reluineq.engines.halfspaces`) or
         ``"auto"`` (polygon in 2-D, half-space from
         :data:`~reluineq.engines.halfspaces.HALFSPACE_DIMS` inputs on, vertex between).
+    progress
+        Called with the number of regions so far (an ``int``, never decreasing) after
+        each unit's hyperplane has cut them, or after a whole layer where it is cut at
+        once; the command line draws its progress bar with it.
 
     Returns
     -------
@@ -159,6 +167,8 @@ def regions(
     # bool is an int in Python; True must not silently mean a limit of one region.
     if max_regions is not None:
         validate.count(max_regions, "max_regions", 1)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function of the region count, got {progress!r}")
     B = validate.box(box, net.n_inputs, net.exact)
     geom = _engine(method, B, net.exact)
     enum = Enumeration(net, B)
@@ -171,7 +181,8 @@ def regions(
         if layer.act.identity:
             H = G
             continue
-        geom, origin, bits = _cut(geom, G, unit_id(net.n_inputs, first_unit), max_regions, li)
+        geom, origin, bits = _cut(geom, G, unit_id(net.n_inputs, first_unit), max_regions, li,
+                                  progress)
         enum.switch_layers.append(
             SwitchLayer(li, first_unit, G, origin, bits, len(enum.switch_layers)))
         first_unit += layer.n_out
@@ -235,7 +246,8 @@ def _preactivations(layer: Layer, H: np.ndarray) -> np.ndarray:
 
 
 def _cut(
-    geom: Geometry, G: np.ndarray, unit0: int, max_regions: int | None, li: int
+    geom: Geometry, G: np.ndarray, unit0: int, max_regions: int | None, li: int,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Geometry, np.ndarray, np.ndarray]:
     """Cut every region by the layer's hyperplanes: all at once when the arrangement
     engine takes the layer, else unit by unit. Returns the engine (the arrangement makes
@@ -248,8 +260,10 @@ def _cut(
         if done is not None:
             if max_regions is not None and done[0].count > max_regions:
                 raise TooManyRegionsError(_too_many(max_regions, f"layer {li}"))
+            if progress is not None:
+                progress(int(done[0].count))
             return done
-    origin, bits = _split_layer(geom, G, unit0, max_regions, li)
+    origin, bits = _split_layer(geom, G, unit0, max_regions, li, progress)
     return geom, origin, bits
 
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from .network import Network
 from .partition import Partition, Region
-from .rational import decimal_fraction, is_exact, scalar_kind
+from .rational import decimal_fraction, finite_float, is_exact, scalar_kind
 
 __all__ = ["box", "count", "index", "network", "region", "regions"]
 
@@ -247,13 +247,15 @@ def box(value: Any, n: int, exact: bool = False, *, name: str = "box") -> np.nda
         for v in row:
             if isinstance(v, np.ndarray) and v.ndim == 0:
                 v = v.item()
-            if isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isinf(float(v)):
+            if isinstance(v, numbers.Real) and not isinstance(v, bool) and not is_exact(v) \
+                    and np.isinf(float(v)):
                 raise ValueError(
                     f"unbounded domain: {name} interval {i} has an infinite bound; "
                     "linear regions are enumerated inside a bounded box"
                 )
             scalar_kind(v, f"{name} interval {i}")  # raises on NaN, booleans, non-numbers
-            pair.append(decimal_fraction(v) if exact else float(v))
+            # An exact bound past float64's range ("1e400") looks finite; refuse it here.
+            pair.append(decimal_fraction(v) if exact else finite_float(v, f"{name} interval {i}"))
         lo, hi = pair
         if not lo < hi:
             raise ValueError(f"{name} interval {i} is empty or flat: low {lo} >= high {hi}")
