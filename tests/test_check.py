@@ -244,3 +244,17 @@ def test_check_expression_rejects_bad_arguments():
         check_expression(net, x1, points=[1, 2])
     with pytest.raises(TypeError, match="sympy expression"):
         check_expression(net, "x_1", points=[[0, 0]])
+
+
+def test_regions_without_volumes_are_checked_at_points():
+    # Eight inputs: the half-space engine computes no volumes, so check 3 is left out,
+    # and the sample points still find a region that is missing.
+    net = Network.from_arrays(
+        [[[1, 1, 0, 0, 0, 0, 0, 0], [0, 0, 1, -1, 0, 0, 0, 0]], [[1, 1]]], [[0, 0], [0]],
+        ["relu", "identity"])
+    rs = regions(net, [(-1, 1)] * 8)
+    assert len(rs) == 4 and all(r.volume is None for r in rs)
+    report = check_regions(rs)
+    assert report.regions == 4 and report.volume is None
+    with pytest.raises(CheckError, match="lie in no region"):
+        check_regions(rs[:3])
