@@ -964,7 +964,7 @@ export class Explorer {
     const map = this.map;
     if (!map || r < 0 || r >= map.count) {
       this.details.replaceChildren(
-        el("p", { text: "Each colour is one activation pattern. Thick lines are where a first-layer unit switches; thin lines are deeper units, which can bend where they cross the lines of earlier layers." }),
+        el("p", { text: `Each region is one activation pattern. Its colour is picked by its pattern from a palette of ${PALETTE_SIZE}, so two regions can share a colour; the lines between them show where one ends. Thick lines are where a first-layer unit switches; thin lines are deeper units, which can bend where they cross the lines of earlier layers.` }),
         el("p", { text: "Hover over or tap a region, or step through them, to read its activation pattern, its inequalities and the affine map the network computes on it." }));
       return;
     }
