@@ -26,7 +26,7 @@ from reluineq import Network, regions
 from reluineq.engines.halfspaces import HALFSPACE_DIMS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import header_line, parse_args, publish, sig3, table, version
+from report import finish, header_line, parse_args, sig3, table, version
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -123,11 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if disagree:
         lines += ["", "Counts that disagree:", "", *(f"- {d}" for d in disagree)]
-    publish("\n".join(lines) + "\n", args.out)
-    if disagree:
-        print("region counts DISAGREE: exit 1", file=sys.stderr)
-        return 1
-    return 0
+    return finish(lines, args.out, bool(disagree))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # bench/ is on sys.path: it is this script's directory, and run.py puts it there.
-from report import header_line, parse_args, publish, sig3, source_state, table, version
+from report import finish, header_line, parse_args, sig3, source_state, table, version
 
 from reluineq import Network
 from reluineq.lp import Optimum, optimize, optimize_by_regions
@@ -205,10 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if problems:
         lines += ["", "Problems:", "", *(f"- {p}" for p in problems)]
-    publish("\n".join(lines) + "\n", args.out)
-    if disagree:
-        print("the two routes' optima DISAGREE: exit 1", file=sys.stderr)
-        return 1
+    status = finish(lines, args.out, bool(disagree), "the two routes' optima")
+    if status:
+        return status
     if failed:
         print("a route failed: exit 2", file=sys.stderr)
         return 2

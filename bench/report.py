@@ -113,3 +113,12 @@ def publish(text: str, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"written to {out}", file=sys.stderr)
+
+
+def finish(lines: list[str], out: Path, disagree: bool, what: str = "region counts") -> int:
+    """Publish the report's ``lines``; the exit status is 1 when the tools ``disagree``."""
+    publish("\n".join(lines) + "\n", out)
+    if disagree:
+        print(f"{what} DISAGREE: exit 1", file=sys.stderr)
+        return 1
+    return 0

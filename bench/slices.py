@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from reluineq import Network, regions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import header_line, parse_args, publish, sig3, table, version
+from report import finish, header_line, parse_args, sig3, table, version
 
 #: The classifier: hidden widths, seed, and how long it trains.
 HIDDEN = (64, 64)
@@ -206,11 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if notes:
         lines += ["", "Count details:", "", *(f"- {n}" for n in notes)]
-    publish("\n".join(lines) + "\n", args.out)
-    if disagree:
-        print("region counts DISAGREE: exit 1", file=sys.stderr)
-        return 1
-    return 0
+    return finish(lines, args.out, bool(disagree))
 
 
 if __name__ == "__main__":
