@@ -265,6 +265,8 @@ def test_d7_directory_is_reported_as_a_directory(tmp_path):
     (tmp_path / "d.json").mkdir()
     assert_one_line(cli(str(tmp_path / "d.json")), "is a directory")
     assert_one_line(cli(str(tmp_path / "missing.json")), "no such file")
+    (tmp_path / "models").mkdir()  # no suffix: still a directory, not a file type
+    assert_one_line(cli(str(tmp_path / "models")), "is a directory")
 
 
 def test_d7_input_size_is_capped(tmp_path):

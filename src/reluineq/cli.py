@@ -136,6 +136,8 @@ def load_network(path: str | Path) -> Network:
         raise ValueError(f"{path}: nested too deeply to be a network") from None
     if not path.exists():
         raise ValueError(f"{path}: no such file")
+    if path.is_dir():
+        raise ValueError(f"{path}: is a directory, not a network file")
     raise ValueError(f"{path}: unknown file type {suffix or '(none)'!r}; use .json or .npz")
 
 
