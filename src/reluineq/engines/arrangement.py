@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..tolerances import TOL
-from .common import FLOAT_RANGE, FloatRangeError, ring_next, too_large
+from .common import ring_next
 from .polygons import Polygons
 
 __all__ = ["MEMORY_LIMIT", "cut_layer"]
@@ -120,10 +120,9 @@ def _vertex_signs(geom: Polygons, G: np.ndarray) -> _Sides | None:
     # which made the tolerance infinite and dropped the line.
     norm = np.hypot(G[:, :, 0], G[:, :, 1])         # (n_out, P)
     gp = G.take(par, axis=1)                        # (n_out, V, 3): each vertex's lines
-    with np.errstate(over="ignore", invalid="ignore"):
-        Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
-    if not ((np.abs(Z) <= FLOAT_RANGE).all() and np.isfinite(norm).all()):
-        raise FloatRangeError(too_large())
+    # No overflow here: regions() has checked the layer with check_preactivations, which
+    # bounds every line's value on the box by FLOAT_RANGE.
+    Z = gp[:, :, 0] * X[:, 0] + gp[:, :, 1] * X[:, 1] + gp[:, :, 2]
     # A vertex within tolerances.hyperplane_tol of a line lies on it.
     Z[np.abs(Z) <= TOL * norm.take(par, axis=1)] = 0.0
     pos = np.logical_or.reduceat(Z > 0, first, axis=1)      # (n_out, P)

@@ -15,7 +15,7 @@ from ..tolerances import hyperplane_tol
 
 __all__ = ["FLOAT_RANGE", "FloatRangeError", "box_face_id", "check_float_box",
            "check_preactivations", "decode_id",
-           "ranges", "ring_next", "sides", "snap", "too_large", "unit_id"]
+           "ranges", "ring_next", "sides", "snap", "unit_id"]
 
 
 #: The largest magnitude a float box coordinate or pre-activation may reach: a quarter of
@@ -32,13 +32,6 @@ class FloatRangeError(ValueError):
     """
 
 
-def too_large() -> str:
-    """The message of :class:`FloatRangeError`."""
-    return (f"a pre-activation inside the box exceeds {FLOAT_RANGE:.3g} in magnitude (or is "
-            "inf/nan): the box or the weights are too large for float arithmetic; scale "
-            "them down, or use an exact network (Fraction weights)")
-
-
 def check_preactivations(G: np.ndarray, box: np.ndarray) -> None:
     """Raise :class:`FloatRangeError` unless every pre-activation ``G[j, r] . (x, 1)`` stays
     within :data:`FLOAT_RANGE` on the whole box (float ``G``, ``(units, regions, n + 1)``).
@@ -51,7 +44,10 @@ def check_preactivations(G: np.ndarray, box: np.ndarray) -> None:
     reach = float(np.abs(np.asarray(box, dtype=float)).max(axis=1).sum()) + 1.0
     bound = float(np.abs(G).max(initial=0.0)) * reach  # Python floats: inf, no warning
     if not bound <= FLOAT_RANGE:
-        raise FloatRangeError(too_large())
+        raise FloatRangeError(
+            f"a pre-activation inside the box exceeds {FLOAT_RANGE:.3g} in magnitude (or is "
+            "inf/nan): the box or the weights are too large for float arithmetic; scale "
+            "them down, or use an exact network (Fraction weights)")
 
 
 def check_float_box(box: np.ndarray) -> None:
