@@ -236,7 +236,7 @@ def _as_json(net: Network, regs: Sequence[Any]) -> str:
 
     return json.dumps({
         "exact": net.exact,
-        "box": table(regs.box) if hasattr(regs, "box") else None,
+        "box": table(regs.box),
         "regions": [{"pattern": "".join(str(b) for b in r.pattern), "A": table(r.A),
                      "c": table(r.c), "M": table(r.M), "d": table(r.d)} for r in regs],
     })
@@ -299,22 +299,20 @@ def _regions(net: Network, box: Any, args: argparse.Namespace) -> Any:
     from .regions import TooManyRegionsError, regions
 
     progress = _Progress(args.progress or _is_terminal(sys.stderr))
+    done = False
     try:
         regs = regions(net, box, max_regions=args.max_regions, progress=progress)
+        done = True
     except TooManyRegionsError:
-        progress.close(False)
         limit = args.max_regions
         default = " (the default limit)" if limit == MAX_REGIONS else ""
         raise CLIError(f"more than {limit} regions{default}; raise the limit with "
                        f"--max-regions N (e.g. --max-regions {10 * limit}) or shrink "
                        "the box with --box") from None
     except ValueError as err:
-        progress.close(False)
         raise CLIError(f"{args.network}: {_one_line(err)}") from None
-    except BaseException:
-        progress.close(False)
-        raise
-    progress.close(True)
+    finally:
+        progress.close(done)
     return regs
 
 
