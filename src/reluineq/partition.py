@@ -86,7 +86,7 @@ class Enumeration:
     def point(self, i: int) -> np.ndarray:
         """A point of region ``i``'s interior: the engine's own (the half-space engine
         keeps one deep inside each region) or the mean of the vertices."""
-        own = getattr(getattr(self, "geometry", None), "point", None)
+        own = getattr(self.geometry, "point", None)
         if own is not None:
             return own(i)
         v = self.vertices(i)
@@ -95,7 +95,7 @@ class Enumeration:
     def volume(self, i: int) -> Any:
         """Region ``i``'s volume from the engine when it has its own (``None`` where the
         half-space engine lists no vertices), else from the vertices."""
-        own = getattr(getattr(self, "geometry", None), "volume", None)
+        own = getattr(self.geometry, "volume", None)
         return own(i) if own is not None else _volume(self.vertices(i))
 
     def system(self, i: int) -> tuple[np.ndarray, np.ndarray, tuple]:
