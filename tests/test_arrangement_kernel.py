@@ -128,3 +128,13 @@ def test_the_comparison_sees_both_outcomes():
         for net in nets:
             regions(net, [(-1, 1), (-1, 1)])
     assert seen == {"done": 1, "declined": 1, "differ": []}
+
+
+def test_a_limit_past_any_machine_integer_is_no_limit():
+    # max_regions is any positive int; the kernel counts in 64 bits.
+    net = Network.random((2, 8, 8, 1), seed=3)
+    box = [(-2, 2), (-2, 2)]
+    unlimited = regions(net, box)
+    assert len(regions(net, box, max_regions=10**30)) == len(unlimited)
+    with pytest.raises(TooManyRegionsError):
+        regions(net, box, max_regions=len(unlimited) - 1)

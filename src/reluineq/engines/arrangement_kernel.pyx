@@ -105,7 +105,8 @@ def cut(const double[:, ::1] X, const int64_t[::1] lab, const int64_t[::1] first
     if L.n_out * (L.V + 2 * n.straddles + 4 * n.pairs) > memory_limit:
         return None
     out = _allocate(&L, &n, keep)
-    cdef Py_ssize_t spare = -1 if limit is None else limit - at_least
+    # How many crossings may still come; any limit past 2**62 is none.
+    cdef Py_ssize_t spare = -1 if limit is None else min(limit - at_least, 2**62)
     cdef Py_ssize_t p
     L.n_cells = L.n_corners = L.n_crossings = 0
     for p in range(L.P):
