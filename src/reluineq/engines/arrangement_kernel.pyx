@@ -16,7 +16,7 @@ kernel declines a layer exactly where the reference does. For each polygon:
    lines' signs there;
 5. :func:`_cells`: the runs of equal keys, each a cell whose corners are ordered by angle.
 
-What differs is only the cost: loops over one polygon's few lines instead of about a
+What differs is only the cost: loops over one polygon's few lines instead of over a
 hundred NumPy calls per layer, whose fixed cost dominated small networks.
 """
 
