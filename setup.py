@@ -14,6 +14,8 @@ from setuptools import Extension, setup
 
 flags = [] if sys.platform == "win32" else ["-ffp-contract=off"]
 kernel = Extension("reluineq.engines.arrangement_kernel",
-                   ["src/reluineq/engines/arrangement_kernel.pyx"], extra_compile_args=flags,
-                   optional=True)
-setup(ext_modules=cythonize([kernel], compiler_directives={"language_level": 3}))
+                   ["src/reluineq/engines/arrangement_kernel.pyx"], extra_compile_args=flags)
+extensions = cythonize([kernel], compiler_directives={"language_level": 3})
+for extension in extensions:
+    extension.optional = True  # set after cythonize, which does not carry it over
+setup(ext_modules=extensions)
