@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from reluineq import Network, TooManyRegionsError, regions
 from reluineq.engines import arrangement
-from reluineq.engines.common import box_face_id
+from reluineq.engines.common import FloatRangeError, box_face_id
 from reluineq.engines.polygons import Polygons
 
 
@@ -116,6 +116,33 @@ def test_kernel_declines_what_the_reference_declines(net, half, limit):
         # Past the limit: the same either way, as the comparison of each layer shows.
         regions(net, [(-half, half)] * 2, max_regions=limit)
     assert seen["differ"] == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(widths=st.lists(st.integers(1, 12), min_size=1, max_size=3),
+       seed=st.integers(0, 2**32 - 1),
+       scale=st.sampled_from([1e-160, 1e-20, 1.0, 1e40, 1e160, 1e200]))
+def test_kernel_equals_reference_at_extreme_scales(widths, seed, scale):
+    # Weights near float64's ends: determinants of two lines that underflow to 0 (nearly
+    # parallel, then) or overflow to inf (declined), alike in both paths. Deeper layers
+    # may leave float range, which regions() refuses before the arrangement sees them.
+    net = Network.random([2, *widths, 1], seed=seed)
+    scaled = Network([layer.weight * scale for layer in net.layers],
+                     [layer.bias * scale for layer in net.layers], net.activations)
+    with compare_every_layer() as seen, contextlib.suppress(FloatRangeError):
+        regions(scaled, [(-2, 2), (-1, 3)])
+    assert seen["differ"] == []
+
+
+def test_an_overflowing_determinant_is_declined_by_both():
+    # Two lines with weights of 1e200 crossing inside the square: their determinant,
+    # 1e400, is inf, and the layer goes to the unit-by-unit split.
+    net = Network([np.array([[1.0, 0.2], [0.3, 1.0]]) * 1e200, np.ones((1, 2))],
+                  [np.array([0.1, -0.2]) * 1e200, np.zeros(1)], ["relu", "identity"])
+    with compare_every_layer() as seen:
+        rs = regions(net, [(-1, 1), (-1, 1)])
+    assert seen == {"done": 0, "declined": 1, "differ": []}
+    assert len(rs) == 4
 
 
 def test_the_comparison_sees_both_outcomes():

@@ -6,12 +6,14 @@ infinite and a hyperplane was dropped; a box near 1e308 gave NaN vertices.
 
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from reluineq import Network, regions
+from reluineq.engines.common import FloatRangeError
 
 S = 1e154
 METHODS = ("auto", "polygon", "vertex", "halfspace")
@@ -60,6 +62,20 @@ def test_overflowing_preactivations_are_refused(method):
                               [np.zeros(2), np.zeros(1)], ["relu", "identity"])
     with pytest.raises(ValueError, match="too large for float arithmetic"):
         regions(net, [(-1e10, 1.0), (-1.0, 1.0)], method=method)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_preactivations_that_overflow_in_a_later_layer_are_refused_without_a_warning(method):
+    # Each layer alone is within range; composed, the second layer's maps reach 1e400.
+    # Under -W error a RuntimeWarning from the product would end the call before the
+    # clear error.
+    net = Network.from_arrays([np.eye(2) * 1e200, np.eye(2) * 1e200, np.ones((1, 2))],
+                              [np.zeros(2), np.zeros(2), np.zeros(1)],
+                              ["relu", "relu", "identity"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FloatRangeError, match="too large for float arithmetic"):
+            regions(net, SQUARE, method=method)
 
 
 def test_a_large_box_within_range_is_still_enumerated():

@@ -236,12 +236,16 @@ def _preactivations(layer: Layer, H: np.ndarray) -> np.ndarray:
     k_in, R, m = H.shape
     H2 = H.reshape(k_in, -1)
     W = layer.weight
-    if W.dtype == object or W.size * H2.shape[1] <= BLAS_LIMIT:
-        G = W @ H2
-    else:
-        G = np.einsum("ij,jk->ik", W, H2)
-    G = G.reshape(layer.n_out, R, m)
-    G[:, :, -1] += layer.bias[:, None]
+    # A float product past float64's range becomes inf or NaN quietly: check_preactivations
+    # then refuses the layer with FloatRangeError, which a RuntimeWarning here (an
+    # exception under -W error) would pre-empt.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if W.dtype == object or W.size * H2.shape[1] <= BLAS_LIMIT:
+            G = W @ H2
+        else:
+            G = np.einsum("ij,jk->ik", W, H2)
+        G = G.reshape(layer.n_out, R, m)
+        G[:, :, -1] += layer.bias[:, None]
     return G
 
 

@@ -112,9 +112,12 @@ def cut_layer(
     """
     if _compiled is None:
         return reference_cut_layer(geom, G, unit0, limit)
+    # The kernel reads 64-bit indices (np.intp is narrower on some platforms).
     X, lab, first, size = geom.polygon_major()
-    cut = _compiled.cut(X, lab, first, size, np.ascontiguousarray(G, dtype=float), unit0,
-                        TOL, _TURN, limit, MEMORY_LIMIT)
+    lab, first, size = (a.astype(np.int64, copy=False) for a in (lab, first, size))
+    cut = _compiled.cut(np.ascontiguousarray(X, dtype=float), lab, first, size,
+                        np.ascontiguousarray(G, dtype=float), unit0, TOL, _TURN, limit,
+                        MEMORY_LIMIT)
     if cut is None:
         return None
     X, lab, start, size, origin, bits = cut
