@@ -302,11 +302,15 @@ def _cells(pts: np.ndarray, tight: np.ndarray, par: np.ndarray, S: np.ndarray, P
         return None
     cell = new_cell.cumsum() - 1
     X, T = pts[by_key], tight[by_key]
-    # Angles are measured around the mean of each cell's first three corners, inside the
-    # cell (no three corners of a cell are collinear). Three named terms, not reduceat,
-    # whose order of summation NumPy does not promise: the compiled kernel must round the
-    # same way, and a corner level with the centre gets pi or -pi by one bit.
-    centre = (X[heads] + X[heads + 1] + X[heads + 2]) / 3
+    # Angles are measured around the mean of each cell's corners, summed one corner after
+    # another in the order they were made, not by reduceat, whose order of summation NumPy
+    # does not promise: the compiled kernel must round the same way, since a corner level
+    # with the centre gets an angle of pi or -pi by the last bit of the sum.
+    centre = X[heads]
+    for k in range(1, int(counts.max())):
+        more = counts > k
+        centre[more] += X[heads[more] + k]
+    centre /= counts[:, None]
     d = X - centre[cell]
     # Cell id plus the angle as a fraction of a turn: one argsort orders cells and corners.
     order = (cell + (np.arctan2(d[:, 1], d[:, 0]) + np.pi) / _TURN).argsort()
@@ -330,8 +334,8 @@ def _sort_by_key(par: np.ndarray, S: np.ndarray, P: int) -> tuple[np.ndarray, np
         words.append(chunk @ (np.int64(1) << np.arange(chunk.shape[1], dtype=np.int64)))
     if len(words) == 2 and n_out + P.bit_length() <= 62:
         # Parent and signs fit in one integer: one argsort instead of a lexsort. Stable,
-        # as lexsort is, so that a cell's first three corners (its centre's) are the first
-        # three made, as in the compiled kernel.
+        # as lexsort is, so that a cell's corners are summed in the order they were made,
+        # as in the compiled kernel.
         ks = (words[0] << n_out) | words[1]
         by_key = ks.argsort(kind="stable")
         ks = ks[by_key]

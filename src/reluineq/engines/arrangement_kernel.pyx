@@ -334,7 +334,7 @@ cdef bint _incidences(Layer* L, Py_ssize_t p) noexcept:
 
 cdef bint _cells(Layer* L, Py_ssize_t p) noexcept:
     """The runs of equal keys as cells, corners counter-clockwise from the smallest angle
-    around the mean of the first three; False for a run of under three corners or two
+    around their mean; False for a run of under three corners or two
     consecutive corners without a common constraint."""
     cdef Py_ssize_t h = 0, e, i, c, q, j, k
     cdef double mx, my
@@ -346,8 +346,14 @@ cdef bint _cells(Layer* L, Py_ssize_t p) noexcept:
             e += 1
         if e - h < 3:
             return False
-        mx = (L.cx[L.inc[o[h]]] + L.cx[L.inc[o[h + 1]]] + L.cx[L.inc[o[h + 2]]]) / 3
-        my = (L.cy[L.inc[o[h]]] + L.cy[L.inc[o[h + 1]]] + L.cy[L.inc[o[h + 2]]]) / 3
+        # The mean of the corners, summed in the order they were made, as the reference
+        # sums it (the first term is the first corner: a sum from 0.0 turns -0.0 into 0.0).
+        mx, my = L.cx[L.inc[o[h]]], L.cy[L.inc[o[h]]]
+        for i in range(h + 1, e):
+            mx = mx + L.cx[L.inc[o[i]]]
+            my = my + L.cy[L.inc[o[i]]]
+        mx = mx / (e - h)
+        my = my / (e - h)
         for i in range(h, e):
             c = L.inc[o[i]]
             L.angle[i] = L.n_cells + (atan2(L.cy[c] - my, L.cx[c] - mx) + M_PI) / L.turn
