@@ -10,8 +10,10 @@ built pages, close to where each comes from:
   notebook and its execution cache keep the data, so the site never depends on a file that
   only an earlier build wrote.
 * **Images carry their size.** Every image node gets the width and height of its file (in
-  CSS pixels), so the page does not shift as images arrive; all but the first image of a page
-  load lazily.
+  CSS pixels), so the page does not shift as images arrive, and loads lazily: every article
+  opens with its title, summary and prose, so no figure is in the first screen, and an image
+  fetched early only takes bandwidth from what is (``tests/site/test_browser.py`` checks that
+  no page shows an image in its first screen).
 * **Cell outputs inject no page-wide styles.** IPython's ``Code`` output starts with a
   ``<style>`` block of Pygments rules (one restyles every ``pre``); it is dropped, and the
   site's own, dark-mode-aware highlighting applies. Any other ``<style>`` in an output fails
@@ -115,7 +117,6 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             if wrapper["ids"] and wrapper["ids"] == wrapper[0]["ids"]:
                 wrapper["ids"] = []
 
-    first = True
     for image in doctree.findall(nodes.image):
         uri = image["uri"]
         if "://" in uri or uri.startswith("data:"):
@@ -128,9 +129,7 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 width = height = -1
             if width > 0 and height > 0:
                 image["width"], image["height"] = str(width), str(height)
-        if not first:
-            image.setdefault("loading", "lazy")
-        first = False
+        image.setdefault("loading", "lazy")
 
 
 OUTPUT_TABLE = re.compile(r'(<div class="output text_html")>(\s*<table)')

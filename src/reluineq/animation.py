@@ -225,7 +225,7 @@ def animation_html(
         f'<div class="reluineq-animation" id="{pid}" data-mode="{default_mode}" '
         f'data-interval="{interval:g}">\n'
         f'<img src="{attr(urls[0])}" alt="{attr(alt)}" width="{width}" height="{height}" '
-        f'style="max-width:100%;height:auto">\n'
+        f'style="max-width:100%;height:auto" loading="lazy">\n'
         f'<div class="reluineq-animation-controls">\n'
         f'<button type="button" data-action="play" aria-pressed="false">Play</button>\n'
         f'<button type="button" data-action="previous">Previous</button>\n'

@@ -15,10 +15,16 @@ PAGES = ["index.html", "blog.html", "api.html", "authors-guide.html"] + [
     f"posts/{p}.html" for p in POSTS
 ]
 WIDTH, HEIGHT = 1280, 2400
+#: The first screen of a tall laptop or desktop window, in CSS pixels at WIDTH; a phone's is
+#: shorter, and its narrow column pushes every image further down.
+FIRST_SCREEN = 1080
 
 # Runs in each page after load: what the reader would see.
 PAGE_REPORT = r"""
 (async () => {
+  // Where the first image starts, before anything is loaded (images carry their size).
+  const tops = [...document.images].map(i => i.getBoundingClientRect().top + scrollY);
+  const lazy = [...document.images].map(i => i.loading);
   for (const img of document.images) { img.loading = "eager"; }
   await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
   await document.fonts.ready;
@@ -63,6 +69,8 @@ PAGE_REPORT = r"""
       .map(f => [f.family.replace(/"/g, ""), f.status]),
     images: [...document.images].map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0,
                                               alt: i.alt})),
+    firstImageTop: tops.length ? Math.min(...tops) : null,
+    loading: lazy,
     // What a code cell's show/hide control says, closed and then opened.
     // (computed styles, not innerText: sections off screen are not rendered yet)
     toggles: [...document.querySelectorAll("details.hide > summary")].map(s => {
@@ -120,6 +128,13 @@ def test_page_in_browser(server, browser, page):
     bad_images = [i["src"] for i in report["images"] if not i["ok"]]
     assert not bad_images, f"images that did not load: {bad_images}"
     assert all(i["alt"].strip() for i in report["images"])
+    # Every image loads lazily, which is right only while none is in the first screen: an
+    # image there would be the page's largest paint, and should load at once.
+    assert set(report["loading"]) <= {"lazy"}, report["loading"]
+    if report["firstImageTop"] is not None:
+        assert report["firstImageTop"] > FIRST_SCREEN, (
+            f"an image starts {report['firstImageTop']:.0f} px down, in the first screen; "
+            "load it eagerly (docs/_ext/pagemarkup.py)")
     assert not report["broken"], f"links that lead nowhere: {report['broken']}"
     assert report["themeSwitch"] and report["theme"] in {"light", "dark", "auto"}, "no dark mode"
     assert report["copyButtons"] >= report["codeBlocks"], "code blocks without copy buttons"
