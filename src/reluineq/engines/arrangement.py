@@ -21,6 +21,8 @@ the same cells bit for bit without the fixed cost of those NumPy calls.
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -116,8 +118,8 @@ def cut_layer(
     X, lab, first, size = geom.polygon_major()
     lab, first, size = (a.astype(np.int64, copy=False) for a in (lab, first, size))
     cut = _compiled.cut(np.ascontiguousarray(X, dtype=float), lab, first, size,
-                        np.ascontiguousarray(G, dtype=float), unit0, TOL, _TURN, limit,
-                        MEMORY_LIMIT)
+                        np.ascontiguousarray(G, dtype=float), unit0, TOL, _TURN,
+                        functools.partial(_crossing_budget, limit=limit))
     if cut is None:
         return None
     X, lab, start, size, origin, bits = cut
@@ -133,21 +135,36 @@ def reference_cut_layer(
     if sides is None:
         return None
     per_polygon = sides.straddle.sum(axis=0)
-    at_least = geom.count + int(per_polygon.sum())
-    if limit is not None and at_least > limit:
-        return None
-    pairs = int((per_polygon * (per_polygon - 1) // 2).sum())
-    if len(G) * (len(sides.X) + 2 * int(per_polygon.sum()) + 4 * pairs) > MEMORY_LIMIT:
+    budget = _crossing_budget(geom.count, len(sides.X), len(G), int(per_polygon.sum()),
+                              int((per_polygon * (per_polygon - 1) // 2).sum()), limit)
+    if budget < 0:
         return None
     corners = _corners(sides, G, unit0)
-    if corners is not None and limit is not None:
-        if at_least + int((corners.free[:, 1] >= 0).sum()) > limit:
-            return None
+    if corners is not None and int((corners.free[:, 1] >= 0).sum()) > budget:
+        return None
     found = None if corners is None else _incidences(sides, corners, G)
     if found is None:
         return None
     inc, signs = found
     return _cells(corners.pts[inc], corners.tight[inc], corners.par[inc], signs, geom.count)
+
+
+def _crossing_budget(polygons: int, vertices: int, units: int, straddles: int, pairs: int,
+                     limit: int | None) -> float:
+    """How many crossings of two lines inside the polygons a layer may have before it is
+    declined: negative to decline it at once, ``inf`` for any number. Both paths ask this.
+
+    Declined at once when its arrays could pass :data:`MEMORY_LIMIT` (units times the
+    polygons' vertices, the two ends of each line's chord and four incidences of each
+    pair of lines that straddle one polygon), or when the cells every straddling line
+    makes, ``polygons + straddles``, already pass ``limit``; each crossing adds one more.
+
+    >>> _crossing_budget(3, 12, 4, 5, 2, limit=10), _crossing_budget(3, 12, 4, 5, 2, None)
+    (2, inf)
+    """
+    if units * (vertices + 2 * straddles + 4 * pairs) > MEMORY_LIMIT:
+        return -1
+    return math.inf if limit is None else limit - (polygons + straddles)
 
 
 def _vertex_signs(geom: Polygons, G: np.ndarray) -> _Sides | None:

@@ -78,10 +78,12 @@ cdef struct Sizes:
 
 def cut(const double[:, ::1] X, const int64_t[::1] lab, const int64_t[::1] first,
         const int64_t[::1] size, const double[:, :, ::1] G, int64_t unit0, double tol,
-        double turn, object limit, object memory_limit):
+        double turn, object budget_of):
     """Cut polygons ``first[p] : first[p] + size[p]`` of ``X`` (edge labels ``lab``) by
     the lines ``G[j, p]``; see :func:`.arrangement.cut_layer` for the arguments (``turn``
-    is the reference's angle scale).
+    is the reference's angle scale). ``budget_of(polygons, vertices, units, straddles,
+    pairs)`` is the reference's own rule for how many crossings of two lines the layer
+    may have, negative to decline it at once.
 
     Returns ``(X, lab, start, size, origin, bits)`` of the cells, or ``None``.
     """
@@ -99,14 +101,12 @@ def cut(const double[:, ::1] X, const int64_t[::1] lab, const int64_t[::1] first
     L.strad, L.side = _bytes(keep[2]), _bytes(keep[3])
     if not _vertex_signs(&L, &n):
         return None
-    at_least = L.P + n.straddles
-    if limit is not None and at_least > limit:
-        return None
-    if L.n_out * (L.V + 2 * n.straddles + 4 * n.pairs) > memory_limit:
+    budget = budget_of(L.P, L.V, L.n_out, n.straddles, n.pairs)
+    if budget < 0:
         return None
     out = _allocate(&L, &n, keep)
-    # How many crossings may still come; any limit past 2**62 is none.
-    cdef Py_ssize_t spare = -1 if limit is None else min(limit - at_least, 2**62)
+    # Any budget past 2**62 crossings (infinite, or a huge limit) is none.
+    cdef Py_ssize_t spare = -1 if budget >= 2**62 else budget
     cdef Py_ssize_t p
     L.n_cells = L.n_corners = L.n_crossings = 0
     for p in range(L.P):
