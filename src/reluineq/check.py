@@ -224,16 +224,19 @@ class _RegionCheck:
         rounding noise of either sign.
         """
         pat = self.net.pattern(p)
-        if tuple(pat) == tuple(pattern) or self.exact:
-            return None if tuple(pat) == tuple(pattern) else pat
+        if tuple(pat) == tuple(pattern):
+            return None
+        if self.exact:
+            return pat
+        # The pre-activations of the network's own pass (those pattern() read), each beside
+        # the size of the terms summed into it, from its layer's input.
         h = np.asarray(p, dtype=float)
         zs, scales = [], []
-        for layer in self.net.layers:
-            W, b = np.asarray(layer.weight, dtype=float), np.asarray(layer.bias, dtype=float)
-            z = W.dot(h) + b
+        for layer, z in zip(self.net.layers, self.net.preactivations(h), strict=True):
             if layer.act.switches:
                 zs.append(z)
-                scales.append(np.abs(W).dot(np.abs(h)) + np.abs(b))
+                scales.append(np.abs(np.asarray(layer.weight, dtype=float)).dot(np.abs(h))
+                              + np.abs(np.asarray(layer.bias, dtype=float)))
             h = layer.act.apply(z)
         z, scale = np.concatenate(zs), np.concatenate(scales)
         differ = (z > 0) != np.asarray(pattern, dtype=bool)
