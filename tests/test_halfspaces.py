@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from networks import exact_net
 
 from reluineq import Network, check_regions, regions
 from reluineq.engines.halfspaces import HALFSPACE_DIMS, VOLUME_DIMS
@@ -146,3 +147,27 @@ def test_exact_network_above_the_threshold_takes_the_certified_engine():
         assert r.volume is None
     P = rng.uniform(-1, 1, size=(2000, n))
     assert {tuple(p) for p in net.to_float().pattern(P).tolist()} <= {r.pattern for r in rs}
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_exact_volumes_in_one_and_two_dimensions(n, seed):
+    # An exact network's regions have exact volumes in 1-D and 2-D whatever the engine:
+    # the half-space engine once gave float areas in 2-D and failed in 1-D (qhull's
+    # half-space intersection needs two dimensions).
+    net = exact_net((n, 4, 1), seed)
+    box = [(-1, 1)] * n
+    want = {r.pattern: r.volume for r in regions(net, box)}
+    got = {r.pattern: r.volume for r in regions(net, box, method="halfspace")}
+    assert got == want
+    assert all(isinstance(v, Fraction) for v in got.values())
+    assert sum(got.values()) == 2**n
+
+
+def test_one_input_float_network_on_the_halfspace_engine():
+    net = Network.random((1, 6, 1), seed=0)
+    want = sorted((r.pattern, r.volume) for r in regions(net, _box(1)))
+    got = sorted((r.pattern, r.volume) for r in regions(net, _box(1), method="halfspace"))
+    assert [p for p, _ in got] == [p for p, _ in want]
+    np.testing.assert_allclose([v for _, v in got], [v for _, v in want], rtol=1e-12)
+    assert check_regions(regions(net, _box(1), method="halfspace")).regions == len(want)

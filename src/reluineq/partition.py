@@ -93,10 +93,11 @@ class Enumeration:
         return v.sum(axis=0) / len(v)
 
     def volume(self, i: int) -> Any:
-        """Region ``i``'s volume from the engine when it has its own (``None`` where the
-        half-space engine lists no vertices), else from the vertices."""
-        own = getattr(self.geometry, "volume", None)
-        return own(i) if own is not None else _volume(self.vertices(i))
+        """Region ``i``'s volume from its vertices; ``None`` where the engine does not list
+        them (the half-space engine above its ``VOLUME_DIMS`` inputs)."""
+        if not getattr(self.geometry, "lists_vertices", True):
+            return None
+        return _volume(self.vertices(i))
 
     def system(self, i: int) -> tuple[np.ndarray, np.ndarray, tuple]:
         """Region ``i``'s ``(A, c, labels)``: unit rows in unit order, then box faces."""

@@ -10,6 +10,7 @@
 An engine holds the current regions' geometry and offers ``count``, ``split(gj, origin,
 unit_id)`` (or, for the arrangement, a whole layer), ``vertices(i)``,
 ``constraint_ids(i)`` and ``subset(ids)`` (a copy of some regions, which
-:mod:`reluineq.decisions` splits further); it may also offer ``point(i)`` and
-``volume(i)``, which :class:`reluineq.partition.Enumeration` then asks first.
+:mod:`reluineq.decisions` splits further); it may also offer ``point(i)``, which
+:class:`reluineq.partition.Enumeration` then asks first, and ``lists_vertices``, false
+where ``vertices(i)`` is not available (a region's volume is then ``None``).
 """

@@ -248,13 +248,24 @@ class Halfspaces:
             self._facets[i] = {self.ids[i][k] for k in keep.tolist()}
         return self._facets[i]
 
+    @property
+    def lists_vertices(self) -> bool:
+        """Whether :meth:`vertices` lists a region's vertices: up to :data:`VOLUME_DIMS`
+        inputs. :class:`reluineq.partition.Enumeration` reads volumes from them."""
+        return self.n <= VOLUME_DIMS
+
     def vertices(self, i: int) -> np.ndarray:
         """Region ``i``'s vertices, up to :data:`VOLUME_DIMS` inputs (exact for an exact
         network); counter-clockwise in 2-D."""
-        if self.n > VOLUME_DIMS:
+        if not self.lists_vertices:
             raise ValueError(
                 f"the vertices of a {self.n}-dimensional region are not enumerated (above "
                 f"{VOLUME_DIMS} inputs, a region's system A x <= c and its point describe it)")
+        if self.n == 1:
+            # An interval; qhull's half-space intersection needs two dimensions or more.
+            a, c = self.A[i][:, 0], self.c[i]
+            ends = [max(c[a < 0] / a[a < 0]), min(c[a > 0] / a[a > 0])]
+            return np.array([[e] for e in ends], dtype=object if self.exact else float)
         from scipy.spatial import HalfspaceIntersection
 
         A, c = np.asarray(self.A[i], dtype=float), np.asarray(self.c[i], dtype=float)
@@ -270,17 +281,6 @@ class Halfspaces:
             d = np.asarray(V, dtype=float) - np.asarray(V, dtype=float).mean(axis=0)
             V = V[np.argsort(np.arctan2(d[:, 1], d[:, 0]), kind="stable")]
         return V
-
-    def volume(self, i: int) -> float | None:
-        """Region ``i``'s volume (float), or ``None`` above :data:`VOLUME_DIMS` inputs."""
-        if self.n > VOLUME_DIMS:
-            return None
-        from scipy.spatial import ConvexHull
-
-        V = np.asarray(self.vertices(i), dtype=float)
-        if self.n == 1:
-            return float(V[:, 0].max() - V[:, 0].min())
-        return float(ConvexHull(V).volume)
 
 
 def _tighten(lo: np.ndarray, hi: np.ndarray, a: np.ndarray, beta: Any, exact: bool,
